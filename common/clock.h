@@ -1,0 +1,26 @@
+/* clock.h: monotonic time for intervals, UTC wall-clock time for records. */
+#ifndef PANIC_CLOCK_H
+#define PANIC_CLOCK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Length of "2026-11-28T05:12:03.123Z" plus the NUL. */
+#define CLOCK_ISO_LEN 25
+
+/* Milliseconds on CLOCK_MONOTONIC (intervals, deadlines). */
+int64_t clock_mono_ms(void);
+/* Nanoseconds on CLOCK_MONOTONIC. */
+int64_t clock_mono_ns(void);
+/* Milliseconds since the Unix epoch, UTC (records). */
+int64_t clock_wall_ms(void);
+
+/* Format epoch milliseconds as ISO 8601 UTC with milliseconds into buf
+ * (at least CLOCK_ISO_LEN bytes). Returns buf. */
+char *clock_iso_format(int64_t epoch_ms, char *buf);
+
+/* Parse exactly "YYYY-MM-DDTHH:MM:SS.mmmZ" (the milliseconds optional) from
+ * s of length len (not NUL-terminated). Returns 0 and sets *epoch_ms, or -1. */
+int clock_iso_parse(const char *s, size_t len, int64_t *epoch_ms);
+
+#endif

@@ -1,0 +1,503 @@
+/* mqtt.c: the only file that includes <MQTTAsync.h>. Paho's threads call the
+ * callbacks below, which queue a copy and wake the loop through an eventfd. */
+#include "mqtt.h"
+
+#include <MQTTAsync.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "clock.h"
+
+#define MQTT_MAX_SUBS 16
+
+struct mqtt_qitem {
+	struct mqtt_qitem *next;
+	struct mqtt_ev ev;
+};
+
+struct mqtt_sub {
+	char *filter;
+	int qos;
+};
+
+struct mqtt {
+	MQTTAsync client;
+	int efd;
+	int port;
+	char *client_id, *username, *password;
+	char *will_topic;
+	void *will_payload;
+	size_t will_len;
+	int will_qos, will_retained, has_will;
+	int keepalive_s, clean_session, max_inflight;
+	int backoff_min_ms, backoff_max_ms, backoff_ms;
+
+	/* touched by the loop thread only */
+	int connected, connecting;
+	int64_t retry_at_ms;		/* -1: none scheduled */
+	struct mqtt_sub subs[MQTT_MAX_SUBS];
+	int nsubs;
+
+	/* shared with Paho's threads */
+	pthread_mutex_t lock;
+	struct mqtt_qitem *head, *tail;
+};
+
+static char *
+mqtt__strdup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+/* Called from Paho threads: append and wake the loop. On allocation failure
+ * the event is lost; for a message that means returning 0 so Paho keeps it
+ * and calls again. */
+static int
+mqtt__push(struct mqtt *m, struct mqtt_qitem *it)
+{
+	uint64_t one = 1;
+
+	pthread_mutex_lock(&m->lock);
+	it->next = NULL;
+	if (m->tail)
+		m->tail->next = it;
+	else
+		m->head = it;
+	m->tail = it;
+	/* Written under the lock so mqtt_next cannot clear a wake-up it has
+	 * not yet seen the item for. */
+	if (write(m->efd, &one, sizeof one) < 0 && errno != EAGAIN) {
+		/* counter overflow is impossible in practice; ignore */
+	}
+	pthread_mutex_unlock(&m->lock);
+	return 0;
+}
+
+static void
+mqtt__push_simple(struct mqtt *m, enum mqtt_ev_type type, int token,
+    const char *detail)
+{
+	struct mqtt_qitem *it = calloc(1, sizeof *it);
+
+	if (!it)
+		return;
+	it->ev.type = type;
+	it->ev.token = token;
+	if (detail)
+		snprintf(it->ev.detail, sizeof it->ev.detail, "%s", detail);
+	mqtt__push(m, it);
+}
+
+static int
+mqtt__on_message(void *ctx, char *topic, int topic_len, MQTTAsync_message *msg)
+{
+	struct mqtt *m = ctx;
+	struct mqtt_qitem *it = calloc(1, sizeof *it);
+	size_t tlen = topic_len > 0 ? (size_t)topic_len : strlen(topic);
+	size_t plen = msg->payloadlen > 0 ? (size_t)msg->payloadlen : 0;
+
+	if (!it)
+		return 0;
+	it->ev.type = MQTT_EV_MESSAGE;
+	it->ev.topic = malloc(tlen + 1);
+	/* One spare byte so an empty payload still has a valid pointer; the
+	 * length, not a terminator, bounds it. */
+	it->ev.payload = malloc(plen + 1);
+	if (!it->ev.topic || !it->ev.payload) {
+		free(it->ev.topic);
+		free(it->ev.payload);
+		free(it);
+		return 0;	/* Paho will offer it again */
+	}
+	memcpy(it->ev.topic, topic, tlen);
+	it->ev.topic[tlen] = '\0';
+	if (plen)
+		memcpy(it->ev.payload, msg->payload, plen);
+	it->ev.len = plen;
+	it->ev.qos = msg->qos;
+	it->ev.retained = msg->retained;
+	it->ev.dup = msg->dup;
+	mqtt__push(m, it);
+	MQTTAsync_freeMessage(&msg);
+	MQTTAsync_free(topic);
+	return 1;
+}
+
+static void
+mqtt__on_lost(void *ctx, char *cause)
+{
+	mqtt__push_simple(ctx, MQTT_EV_LOST, 0, cause ? cause : "connection lost");
+	if (cause)
+		MQTTAsync_free(cause);
+}
+
+static void
+mqtt__on_delivered(void *ctx, MQTTAsync_token token)
+{
+	mqtt__push_simple(ctx, MQTT_EV_DELIVERED, token, NULL);
+}
+
+static void
+mqtt__on_connect(void *ctx, MQTTAsync_successData *resp)
+{
+	(void)resp;
+	mqtt__push_simple(ctx, MQTT_EV_CONNECTED, 0, NULL);
+}
+
+static void
+mqtt__on_connect_failure(void *ctx, MQTTAsync_failureData *resp)
+{
+	char why[128];
+
+	snprintf(why, sizeof why, "connect failed (code %d%s%s)",
+	    resp ? resp->code : 0, resp && resp->message ? ": " : "",
+	    resp && resp->message ? resp->message : "");
+	mqtt__push_simple(ctx, MQTT_EV_CONNECT_FAILED, 0, why);
+}
+
+struct mqtt *
+mqtt_new(const struct mqtt_opts *o)
+{
+	MQTTAsync_createOptions co = MQTTAsync_createOptions_initializer;
+	struct mqtt *m = calloc(1, sizeof *m);
+	char uri[300];
+
+	if (!m)
+		return NULL;
+	pthread_mutex_init(&m->lock, NULL);
+	m->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (m->efd < 0)
+		goto err_free;
+	m->port = o->port;
+	m->client_id = mqtt__strdup(o->client_id);
+	m->username = mqtt__strdup(o->username);
+	m->password = mqtt__strdup(o->password);
+	m->keepalive_s = o->keepalive_s > 0 ? o->keepalive_s : 30;
+	m->clean_session = o->clean_session;
+	m->max_inflight = o->max_inflight > 0 ? o->max_inflight : 1024;
+	m->backoff_min_ms = o->reconnect_min_ms > 0 ? o->reconnect_min_ms : 200;
+	m->backoff_max_ms = o->reconnect_max_ms > 0 ? o->reconnect_max_ms : 5000;
+	m->backoff_ms = m->backoff_min_ms;
+	m->retry_at_ms = -1;
+	if (o->will) {
+		m->has_will = 1;
+		m->will_topic = mqtt__strdup(o->will->topic);
+		m->will_payload = malloc(o->will->len + 1);
+		if (!m->will_topic || !m->will_payload)
+			goto err_close;
+		memcpy(m->will_payload, o->will->payload, o->will->len);
+		m->will_len = o->will->len;
+		m->will_qos = o->will->qos;
+		m->will_retained = o->will->retained;
+	}
+	if (!m->client_id)
+		goto err_close;
+	snprintf(uri, sizeof uri, "tcp://%s:%d", o->host, o->port);
+	co.sendWhileDisconnected = 0;
+	co.MQTTVersion = MQTTVERSION_3_1_1;
+	if (MQTTAsync_createWithOptions(&m->client, uri, m->client_id,
+	    MQTTCLIENT_PERSISTENCE_NONE, NULL, &co) != MQTTASYNC_SUCCESS) {
+		errno = EINVAL;
+		goto err_close;
+	}
+	if (MQTTAsync_setCallbacks(m->client, m, mqtt__on_lost,
+	    mqtt__on_message, mqtt__on_delivered) != MQTTASYNC_SUCCESS) {
+		errno = EINVAL;
+		goto err_destroy;
+	}
+	return m;
+
+err_destroy:
+	MQTTAsync_destroy(&m->client);
+err_close:
+	close(m->efd);
+err_free:
+	free(m->client_id);
+	free(m->username);
+	free(m->password);
+	free(m->will_topic);
+	free(m->will_payload);
+	free(m);
+	return NULL;
+}
+
+void
+mqtt_free(struct mqtt *m)
+{
+	struct mqtt_ev ev;
+
+	if (!m)
+		return;
+	MQTTAsync_destroy(&m->client);
+	while (mqtt_next(m, &ev))
+		mqtt_ev_release(&ev);
+	for (int i = 0; i < m->nsubs; i++)
+		free(m->subs[i].filter);
+	close(m->efd);
+	free(m->client_id);
+	free(m->username);
+	if (m->password) {
+		/* keep secrets out of freed memory */
+		memset(m->password, 0, strlen(m->password));
+		free(m->password);
+	}
+	free(m->will_topic);
+	free(m->will_payload);
+	pthread_mutex_destroy(&m->lock);
+	free(m);
+}
+
+int
+mqtt_fd(const struct mqtt *m)
+{
+	return m->efd;
+}
+
+int
+mqtt_connect(struct mqtt *m)
+{
+	MQTTAsync_connectOptions co = MQTTAsync_connectOptions_initializer;
+	MQTTAsync_willOptions wo = MQTTAsync_willOptions_initializer;
+	int rc;
+
+	co.keepAliveInterval = m->keepalive_s;
+	co.cleansession = m->clean_session;
+	co.maxInflight = m->max_inflight;
+	co.connectTimeout = 5;
+	co.automaticReconnect = 0;	/* ours: see mqtt_service */
+	co.username = m->username;
+	co.password = m->password;
+	co.onSuccess = mqtt__on_connect;
+	co.onFailure = mqtt__on_connect_failure;
+	co.context = m;
+	if (m->has_will) {
+		wo.topicName = m->will_topic;
+		wo.message = NULL;
+		wo.payload.data = m->will_payload;
+		wo.payload.len = (int)m->will_len;
+		wo.qos = m->will_qos;
+		wo.retained = m->will_retained;
+		co.will = &wo;
+	}
+	m->retry_at_ms = -1;
+	rc = MQTTAsync_connect(m->client, &co);
+	if (rc != MQTTASYNC_SUCCESS) {
+		char why[64];
+
+		snprintf(why, sizeof why, "connect refused locally (code %d)", rc);
+		mqtt__push_simple(m, MQTT_EV_CONNECT_FAILED, 0, why);
+		return -1;
+	}
+	m->connecting = 1;
+	return 0;
+}
+
+static int
+mqtt__issue_sub(struct mqtt *m, const struct mqtt_sub *s)
+{
+	MQTTAsync_responseOptions ro = MQTTAsync_responseOptions_initializer;
+
+	return MQTTAsync_subscribe(m->client, s->filter, s->qos, &ro) ==
+	    MQTTASYNC_SUCCESS ? 0 : -1;
+}
+
+int
+mqtt_subscribe(struct mqtt *m, const char *filter, int qos)
+{
+	struct mqtt_sub *s;
+
+	if (m->nsubs == MQTT_MAX_SUBS) {
+		errno = ENOSPC;
+		return -1;
+	}
+	s = &m->subs[m->nsubs];
+	if (!(s->filter = strdup(filter)))
+		return -1;
+	s->qos = qos;
+	m->nsubs++;
+	if (m->connected)
+		return mqtt__issue_sub(m, s);
+	return 0;
+}
+
+int
+mqtt_publish(struct mqtt *m, const char *topic, const void *payload,
+    size_t len, int qos, int retained, int *token)
+{
+	MQTTAsync_responseOptions ro = MQTTAsync_responseOptions_initializer;
+	MQTTAsync_message msg = MQTTAsync_message_initializer;
+
+	if (!m->connected) {
+		errno = ENOTCONN;
+		return -1;
+	}
+	msg.payload = (void *)(uintptr_t)payload;	/* Paho copies it */
+	msg.payloadlen = (int)len;
+	msg.qos = qos;
+	msg.retained = retained;
+	if (MQTTAsync_sendMessage(m->client, topic, &msg, &ro) !=
+	    MQTTASYNC_SUCCESS) {
+		errno = EIO;
+		return -1;
+	}
+	if (token)
+		*token = ro.token;
+	return 0;
+}
+
+/* Paho has no option for TCP_NODELAY, and Nagle's algorithm meeting delayed
+ * ACKs costs ~40-90 ms per QoS 1 hop. Find our connected TCP socket to the
+ * broker's port among our fds and set it there. */
+static void
+mqtt__set_nodelay(const struct mqtt *m)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof ss;
+		int fd, type, one = 1, port;
+		socklen_t tl = sizeof type;
+
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		fd = atoi(de->d_name);
+		if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) < 0 ||
+		    type != SOCK_STREAM)
+			continue;
+		if (getpeername(fd, (struct sockaddr *)&ss, &sl) < 0)
+			continue;
+		if (ss.ss_family == AF_INET)
+			port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+		else if (ss.ss_family == AF_INET6)
+			port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+		else
+			continue;
+		if (port == m->port)
+			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	}
+	closedir(d);
+}
+
+/* Schedule the next connect attempt: exponential back-off with +-20%
+ * jitter, so a branch's boards do not all hit a restarted broker at once. */
+static void
+mqtt__schedule_retry(struct mqtt *m)
+{
+	int64_t jitter = m->backoff_ms / 5;
+	int64_t delay = m->backoff_ms;
+
+	if (jitter > 0)
+		delay += (int64_t)(random() % (2 * jitter + 1)) - jitter;
+	m->retry_at_ms = clock_mono_ms() + delay;
+	m->backoff_ms *= 2;
+	if (m->backoff_ms > m->backoff_max_ms)
+		m->backoff_ms = m->backoff_max_ms;
+}
+
+/* Bookkeeping for an event, in the loop thread, before the caller sees it. */
+static void
+mqtt__account(struct mqtt *m, const struct mqtt_ev *ev)
+{
+	switch (ev->type) {
+	case MQTT_EV_CONNECTED:
+		m->connected = 1;
+		m->connecting = 0;
+		m->backoff_ms = m->backoff_min_ms;
+		mqtt__set_nodelay(m);
+		for (int i = 0; i < m->nsubs; i++)
+			mqtt__issue_sub(m, &m->subs[i]);
+		break;
+	case MQTT_EV_CONNECT_FAILED:
+	case MQTT_EV_LOST:
+		m->connected = 0;
+		m->connecting = 0;
+		mqtt__schedule_retry(m);
+		break;
+	default:
+		break;
+	}
+}
+
+int
+mqtt_next(struct mqtt *m, struct mqtt_ev *ev)
+{
+	struct mqtt_qitem *it;
+	uint64_t v;
+
+	pthread_mutex_lock(&m->lock);
+	it = m->head;
+	if (it) {
+		m->head = it->next;
+		if (!m->head)
+			m->tail = NULL;
+	} else if (read(m->efd, &v, sizeof v) < 0) {
+		/* EAGAIN: already clear */
+	}
+	pthread_mutex_unlock(&m->lock);
+	if (!it)
+		return 0;
+	*ev = it->ev;
+	free(it);
+	mqtt__account(m, ev);
+	return 1;
+}
+
+void
+mqtt_ev_release(struct mqtt_ev *ev)
+{
+	free(ev->topic);
+	free(ev->payload);
+	ev->topic = NULL;
+	ev->payload = NULL;
+}
+
+int64_t
+mqtt_timeout_ms(const struct mqtt *m, int64_t now_ms)
+{
+	if (m->retry_at_ms < 0)
+		return -1;
+	return m->retry_at_ms > now_ms ? m->retry_at_ms - now_ms : 0;
+}
+
+void
+mqtt_service(struct mqtt *m, int64_t now_ms)
+{
+	if (m->retry_at_ms >= 0 && now_ms >= m->retry_at_ms && !m->connecting &&
+	    !m->connected)
+		mqtt_connect(m);
+}
+
+int
+mqtt_is_connected(const struct mqtt *m)
+{
+	return m->connected;
+}
+
+void
+mqtt_disconnect(struct mqtt *m, int timeout_ms)
+{
+	MQTTAsync_disconnectOptions d = MQTTAsync_disconnectOptions_initializer;
+
+	if (!m->connected)
+		return;
+	d.timeout = timeout_ms;
+	MQTTAsync_disconnect(m->client, &d);
+	/* Paho completes the disconnect on its thread; wait for it, bounded. */
+	for (int i = 0; i < timeout_ms / 10 && MQTTAsync_isConnected(m->client); i++)
+		usleep(10000);
+	m->connected = 0;
+}

@@ -1,0 +1,92 @@
+/* mqtt.h: the Paho MQTT async client behind one event loop.
+ *
+ * Paho calls back on its own threads; those callbacks only copy what they
+ * got into a locked queue and write an eventfd. The loop thread polls
+ * mqtt_fd(), then drains mqtt_next(). Reconnection is ours, not Paho's: after
+ * a failure the loop asks mqtt_timeout_ms() how long to sleep and calls
+ * mqtt_service() when it is time, so the back-off lives in the one loop. */
+#ifndef PANIC_MQTT_H
+#define PANIC_MQTT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct mqtt;
+
+struct mqtt_will {
+	const char *topic;
+	const void *payload;
+	size_t len;
+	int qos;
+	int retained;
+};
+
+struct mqtt_opts {
+	const char *host;
+	int port;
+	const char *client_id;		/* [A-Za-z0-9_-], unique on the broker */
+	const char *username;		/* NULL: none */
+	const char *password;
+	int keepalive_s;		/* 0: default 30 */
+	int clean_session;
+	const struct mqtt_will *will;	/* NULL: none */
+	int reconnect_min_ms;		/* 0: default 200 */
+	int reconnect_max_ms;		/* 0: default 5000 */
+	int max_inflight;		/* 0: default 1024 */
+};
+
+enum mqtt_ev_type {
+	MQTT_EV_CONNECTED,		/* subscriptions were re-issued */
+	MQTT_EV_CONNECT_FAILED,		/* a retry is scheduled */
+	MQTT_EV_LOST,			/* a retry is scheduled */
+	MQTT_EV_MESSAGE,
+	MQTT_EV_DELIVERED,		/* broker took the QoS>0 publish `token` */
+};
+
+struct mqtt_ev {
+	enum mqtt_ev_type type;
+	char *topic;			/* MESSAGE: NUL-terminated copy */
+	unsigned char *payload;		/* MESSAGE: exactly len bytes, no NUL */
+	size_t len;
+	int qos, retained, dup;
+	int token;			/* DELIVERED */
+	char detail[128];		/* FAILED/LOST: why, for the log */
+};
+
+/* Create a client (not yet connected). Strings in o are copied. Returns
+ * NULL with errno set on failure. */
+struct mqtt *mqtt_new(const struct mqtt_opts *o);
+void mqtt_free(struct mqtt *m);
+
+/* The fd to poll for POLLIN: readable when events are queued. */
+int mqtt_fd(const struct mqtt *m);
+
+/* Start connecting; completion arrives as an event. Returns 0 or -1. */
+int mqtt_connect(struct mqtt *m);
+
+/* Remember a subscription, issued now if connected and again after every
+ * reconnect. Returns 0 or -1. */
+int mqtt_subscribe(struct mqtt *m, const char *filter, int qos);
+
+/* Queue a publish. Returns 0 (and *token when non-NULL) or -1 when not
+ * connected or Paho refuses; the caller keeps the data to send later. */
+int mqtt_publish(struct mqtt *m, const char *topic, const void *payload,
+    size_t len, int qos, int retained, int *token);
+
+/* Take the next queued event. Returns 1 and fills ev (release it with
+ * mqtt_ev_release), or 0 when the queue is empty. */
+int mqtt_next(struct mqtt *m, struct mqtt_ev *ev);
+void mqtt_ev_release(struct mqtt_ev *ev);
+
+/* Milliseconds until mqtt_service() must run (a reconnect), or -1. */
+int64_t mqtt_timeout_ms(const struct mqtt *m, int64_t now_ms);
+/* Run due work (a scheduled reconnect). */
+void mqtt_service(struct mqtt *m, int64_t now_ms);
+
+int mqtt_is_connected(const struct mqtt *m);
+
+/* Disconnect cleanly (the Will is not sent), waiting at most timeout_ms for
+ * queued publishes. Only for shutdown: it blocks. */
+void mqtt_disconnect(struct mqtt *m, int timeout_ms);
+
+#endif

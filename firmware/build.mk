@@ -1,0 +1,9 @@
+# firmware/build.mk: counterd, the counter board daemon.
+
+COUNTERD_LIB_OBJS := $(addprefix $(BUILD)/firmware/, )
+COUNTERD_OBJS := $(BUILD)/firmware/counterd.o $(COUNTERD_LIB_OBJS)
+
+$(BIN)/counterd: $(COUNTERD_OBJS) $(COMMON_OBJS)
+	@mkdir -p $(BIN)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_PAHO) $(LIB_GPIOD) $(LIB_CONFIG) \
+		$(LIB_CJSON) $(LIB_SQLITE)

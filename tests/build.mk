@@ -1,0 +1,34 @@
+# tests/build.mk: unit tests (cmocka) per module, and integration tests that
+# run the real binaries against a real mosquitto.
+
+UNIT_COMMON   := $(basename $(notdir $(wildcard tests/unit/common/test_*.c)))
+UNIT_FIRMWARE := $(basename $(notdir $(wildcard tests/unit/firmware/test_*.c)))
+UNIT_HUB      := $(basename $(notdir $(wildcard tests/unit/hub/test_*.c)))
+INTEGRATION   := $(basename $(notdir $(wildcard tests/integration/test_*.c)))
+
+HARNESS_OBJS := $(BUILD)/tests/integration/harness.o
+
+TEST_PROGRAMS := $(addprefix $(BUILD)/tests/unit/, $(UNIT_COMMON) \
+	$(UNIT_FIRMWARE) $(UNIT_HUB)) \
+	$(addprefix $(BUILD)/tests/integration/, $(INTEGRATION))
+
+TEST_LIBS = $(LIB_CMOCKA) $(LIB_PAHO) $(LIB_CJSON) $(LIB_CONFIG) \
+	$(LIB_SQLITE) $(LIB_GPIOD) -lm
+
+test-programs: $(TEST_PROGRAMS)
+
+$(addprefix $(BUILD)/tests/unit/, $(UNIT_COMMON)): $(BUILD)/tests/unit/%: \
+		$(BUILD)/tests/unit/common/%.o $(COMMON_OBJS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
+
+$(addprefix $(BUILD)/tests/unit/, $(UNIT_FIRMWARE)): $(BUILD)/tests/unit/%: \
+		$(BUILD)/tests/unit/firmware/%.o $(COUNTERD_LIB_OBJS) $(COMMON_OBJS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
+
+$(addprefix $(BUILD)/tests/unit/, $(UNIT_HUB)): $(BUILD)/tests/unit/%: \
+		$(BUILD)/tests/unit/hub/%.o $(HUBD_LIB_OBJS) $(COMMON_OBJS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
+
+$(BUILD)/tests/integration/test_%: $(BUILD)/tests/integration/test_%.o \
+		$(HARNESS_OBJS) $(COMMON_OBJS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
