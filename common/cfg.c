@@ -70,10 +70,15 @@ cfg_fail(char *err, size_t errlen, const config_setting_t *s,
 	}
 	if (!f)
 		f = file;
-	if (path[0])
+	/* The root group has no line: name the file alone. */
+	if (path[0] && line > 0)
 		snprintf(err, errlen, "%s:%d: %s: %s", f, line, path, msg);
-	else
+	else if (path[0])
+		snprintf(err, errlen, "%s: %s: %s", f, path, msg);
+	else if (line > 0)
 		snprintf(err, errlen, "%s:%d: %s", f, line, msg);
+	else
+		snprintf(err, errlen, "%s: %s", f, msg);
 	return -1;
 }
 

@@ -2,6 +2,7 @@
 #include "clock.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 int64_t
@@ -34,15 +35,18 @@ clock_iso_format(int64_t epoch_ms, char *buf)
 	time_t secs = (time_t)(epoch_ms / 1000);
 	int ms = (int)(epoch_ms % 1000);
 	struct tm tm;
+	char tmp[80];	/* roomy: the compiler cannot bound tm's fields */
 
 	if (ms < 0) {	/* before 1970: floor, not truncate */
 		ms += 1000;
 		secs -= 1;
 	}
 	gmtime_r(&secs, &tm);
-	snprintf(buf, CLOCK_ISO_LEN, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+	snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
 	    (tm.tm_year + 1900) % 10000, tm.tm_mon + 1, tm.tm_mday,
 	    tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+	memcpy(buf, tmp, CLOCK_ISO_LEN - 1);
+	buf[CLOCK_ISO_LEN - 1] = '\0';
 	return buf;
 }
 

@@ -1,0 +1,590 @@
+/* harness.c: a private broker, the real binaries, an observer; see harness.h. */
+#include "harness.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "mqtt.h"
+
+#define H_MOSQUITTO "/usr/sbin/mosquitto"
+
+static void
+h_sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* A loopback port nobody listens on right now. The broker binds it a moment
+ * later; if someone else wins the race the broker exits and we retry. */
+static int
+h_free_port(void)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t sl = sizeof sa;
+	int fd = socket(AF_INET, SOCK_STREAM, 0), port = -1;
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&sa, &sl) == 0)
+		port = ntohs(sa.sin_port);
+	if (fd >= 0)
+		close(fd);
+	return port;
+}
+
+static int
+h_port_open(int port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	int fd = socket(AF_INET, SOCK_STREAM, 0), ok;
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sa.sin_port = htons((uint16_t)port);
+	ok = fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+const char *
+h_path(struct harness *h, const char *name)
+{
+	static char bufs[8][512];
+	static int slot;
+	char *b = bufs[slot++ % 8];
+
+	snprintf(b, sizeof bufs[0], "%s/%s", h->dir, name);
+	return b;
+}
+
+const char *
+h_write(struct harness *h, const char *name, const char *fmt, ...)
+{
+	const char *p = h_path(h, name);
+	FILE *f = fopen(p, "w");
+	va_list ap;
+
+	if (!f)
+		return NULL;
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	return fclose(f) == 0 ? p : NULL;
+}
+
+char *
+h_read(struct harness *h, const char *name)
+{
+	FILE *f = fopen(h_path(h, name), "r");
+	char *buf = NULL;
+	size_t len = 0;
+
+	if (!f)
+		return NULL;
+	if (getdelim(&buf, &len, '\0', f) < 0) {
+		free(buf);
+		buf = strdup("");
+	}
+	fclose(f);
+	return buf;
+}
+
+static void
+h_track(struct harness *h, pid_t pid, const char *name)
+{
+	for (int i = 0; i < H_MAX_PROCS; i++) {
+		if (h->procs[i].pid == 0) {
+			h->procs[i].pid = pid;
+			snprintf(h->procs[i].name, sizeof h->procs[i].name, "%s", name);
+			return;
+		}
+	}
+	fprintf(stderr, "# harness: too many processes\n");
+}
+
+static void
+h_untrack(struct harness *h, pid_t pid)
+{
+	for (int i = 0; i < H_MAX_PROCS; i++)
+		if (h->procs[i].pid == pid)
+			h->procs[i].pid = 0;
+}
+
+static pid_t
+h_vspawn(struct harness *h, const char *logname, const char *prog, va_list ap)
+{
+	char *argv[32], exe[512];
+	int argc = 0;
+	pid_t pid;
+
+	if (strchr(prog, '/'))
+		snprintf(exe, sizeof exe, "%s", prog);
+	else
+		snprintf(exe, sizeof exe, "%s/%s", h->bindir, prog);
+	argv[argc++] = exe;
+	while (argc < 31 && (argv[argc] = va_arg(ap, char *)) != NULL)
+		argc++;
+	argv[argc] = NULL;
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		char logpath[600];
+		int fd;
+
+		/* Die with the test, whatever kills it. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		snprintf(logpath, sizeof logpath, "%s/%s.log", h->dir, logname);
+		fd = open(logpath, O_WRONLY | O_CREAT | O_APPEND, 0644);
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+			close(fd);
+		}
+		if (chdir(h->dir) < 0)
+			_exit(126);
+		execv(exe, argv);
+		fprintf(stderr, "harness: exec %s: %s\n", exe, strerror(errno));
+		_exit(127);
+	}
+	if (pid > 0)
+		h_track(h, pid, logname);
+	return pid;
+}
+
+pid_t
+h_spawn(struct harness *h, const char *logname, const char *prog, ...)
+{
+	va_list ap;
+	pid_t pid;
+
+	va_start(ap, prog);
+	pid = h_vspawn(h, logname, prog, ap);
+	va_end(ap);
+	return pid;
+}
+
+/* Reap pid within timeout_ms; returns the wait status or -1. */
+static int
+h_reap(pid_t pid, int timeout_ms)
+{
+	int status;
+
+	for (int waited = 0; waited <= timeout_ms; waited += 5) {
+		pid_t r = waitpid(pid, &status, WNOHANG);
+
+		if (r == pid)
+			return status;
+		if (r < 0)
+			return -1;
+		h_sleep_ms(5);
+	}
+	return -1;
+}
+
+int
+h_run(struct harness *h, const char *logname, int timeout_ms,
+    const char *prog, ...)
+{
+	va_list ap;
+	pid_t pid;
+	int st;
+
+	va_start(ap, prog);
+	pid = h_vspawn(h, logname, prog, ap);
+	va_end(ap);
+	if (pid < 0)
+		return -1;
+	st = h_reap(pid, timeout_ms);
+	if (st < 0) {
+		kill(pid, SIGKILL);
+		h_reap(pid, 1000);
+	}
+	h_untrack(h, pid);
+	return st >= 0 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+int
+h_kill(struct harness *h, pid_t pid, int sig)
+{
+	int st = 0;
+
+	if (pid <= 0)
+		return -1;
+	kill(pid, sig);
+	if (sig != SIGKILL && sig != SIGTERM && sig != SIGINT)
+		return 0;
+	st = h_reap(pid, 5000);
+	if (st < 0) {
+		kill(pid, SIGKILL);
+		st = h_reap(pid, 2000);
+	}
+	h_untrack(h, pid);
+	return st;
+}
+
+int
+h_alive(struct harness *h, pid_t pid)
+{
+	int st;
+
+	(void)h;
+	return waitpid(pid, &st, WNOHANG) == 0;
+}
+
+/* Start mosquitto on port and wait until it accepts connections. */
+static int
+h_broker_try(struct harness *h, int port)
+{
+	/* set_tcp_nodelay: see docs/PERFORMANCE.md (Nagle vs delayed ACK) */
+	if (!h_write(h, "mosquitto.conf",
+	    "listener %d 127.0.0.1\nallow_anonymous true\n"
+	    "persistence false\nset_tcp_nodelay true\n"
+	    "log_dest stderr\nlog_type error\nlog_type warning\n", port))
+		return -1;
+	h->broker = h_spawn(h, "mosquitto", H_MOSQUITTO, "-c",
+	    h_path(h, "mosquitto.conf"), (char *)NULL);
+	for (int i = 0; i < 500; i++) {
+		if (h_port_open(port))
+			return 0;
+		if (!h_alive(h, h->broker))
+			break;
+		h_sleep_ms(10);
+	}
+	h_kill(h, h->broker, SIGKILL);
+	h->broker = 0;
+	return -1;
+}
+
+int
+h_broker_start(struct harness *h)
+{
+	/* A restart keeps its port (clients reconnect there); the first
+	 * start picks a free one and retries if it lost a race for it. */
+	if (h->port > 0) {
+		for (int attempt = 0; attempt < 10; attempt++)
+			if (h_broker_try(h, h->port) == 0)
+				return 0;
+		return -1;
+	}
+	for (int attempt = 0; attempt < 5; attempt++) {
+		int port = h_free_port();
+
+		if (port > 0 && h_broker_try(h, port) == 0) {
+			h->port = port;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+void
+h_broker_stop(struct harness *h)
+{
+	if (h->broker > 0)
+		h_kill(h, h->broker, SIGKILL);
+	h->broker = 0;
+}
+
+void
+h_broker_pause(struct harness *h, int paused)
+{
+	if (h->broker > 0)
+		kill(h->broker, paused ? SIGSTOP : SIGCONT);
+}
+
+static void
+h_record(struct harness *h, struct mqtt_ev *ev)
+{
+	struct h_msg *m;
+
+	if (h->nmsgs == h->cap) {
+		size_t cap = h->cap ? h->cap * 2 : 256;
+		struct h_msg *n = realloc(h->msgs, cap * sizeof *n);
+
+		if (!n)
+			return;
+		h->msgs = n;
+		h->cap = cap;
+	}
+	m = &h->msgs[h->nmsgs++];
+	m->topic = ev->topic;
+	m->payload = ev->payload;	/* mqtt.c allocates len + 1 */
+	m->payload[ev->len] = '\0';
+	m->len = ev->len;
+	m->retained = ev->retained;
+	m->t_ms = clock_mono_ms();
+	m->seen = 0;
+	ev->topic = NULL;
+	ev->payload = NULL;
+}
+
+/* Drain the observer's events, waiting at most ms for the first. */
+static void
+h_pump_once(struct harness *h, int ms)
+{
+	struct pollfd pfd = { .fd = mqtt_fd(h->obs), .events = POLLIN };
+	int64_t now = clock_mono_ms(), retry = mqtt_timeout_ms(h->obs, now);
+	struct mqtt_ev ev;
+
+	if (retry >= 0 && retry < ms)
+		ms = (int)retry;
+	poll(&pfd, 1, ms);
+	mqtt_service(h->obs, clock_mono_ms());
+	while (mqtt_next(h->obs, &ev)) {
+		if (ev.type == MQTT_EV_MESSAGE)
+			h_record(h, &ev);
+		mqtt_ev_release(&ev);
+	}
+}
+
+void
+h_pump(struct harness *h, int ms)
+{
+	int64_t end = clock_mono_ms() + ms;
+
+	for (int64_t now = clock_mono_ms(); now < end; now = clock_mono_ms())
+		h_pump_once(h, (int)(end - now));
+}
+
+int
+h_topic_match(const char *filter, const char *topic)
+{
+	while (*filter) {
+		if (filter[0] == '#')
+			return 1;
+		if (filter[0] == '+') {
+			while (*topic && *topic != '/')
+				topic++;
+			filter++;
+			continue;
+		}
+		if (*filter != *topic)
+			return 0;
+		filter++;
+		topic++;
+	}
+	return *topic == '\0';
+}
+
+const struct h_msg *
+h_wait_msg(struct harness *h, const char *filter, int timeout_ms)
+{
+	int64_t end = clock_mono_ms() + timeout_ms;
+	size_t from = 0;
+
+	for (;;) {
+		for (size_t i = from; i < h->nmsgs; i++) {
+			struct h_msg *m = &h->msgs[i];
+
+			if (!m->seen && h_topic_match(filter, m->topic)) {
+				m->seen = 1;
+				return m;
+			}
+		}
+		from = h->nmsgs;
+		int64_t now = clock_mono_ms();
+		if (now >= end)
+			return NULL;
+		h_pump_once(h, (int)(end - now));
+	}
+}
+
+size_t
+h_count(struct harness *h, const char *filter)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < h->nmsgs; i++)
+		n += h_topic_match(filter, h->msgs[i].topic);
+	return n;
+}
+
+void
+h_mark_seen(struct harness *h)
+{
+	h_pump(h, 0);
+	for (size_t i = 0; i < h->nmsgs; i++)
+		h->msgs[i].seen = 1;
+}
+
+int
+h_publish(struct harness *h, const char *topic, const void *payload,
+    size_t len, int qos, int retained)
+{
+	return mqtt_publish(h->obs, topic, payload, len, qos, retained, NULL);
+}
+
+int
+h_wait_log(struct harness *h, const char *logname, const char *needle,
+    int timeout_ms)
+{
+	char name[64];
+
+	snprintf(name, sizeof name, "%s.log", logname);
+	for (int waited = 0; waited <= timeout_ms; waited += 10) {
+		char *s = h_read(h, name);
+		int found = s && strstr(s, needle);
+
+		free(s);
+		if (found)
+			return 1;
+		h_pump_once(h, 10);
+	}
+	return 0;
+}
+
+int64_t
+h_sql_int(struct harness *h, const char *db, const char *fmt, ...)
+{
+	char sql[1024];
+	sqlite3 *d = NULL;
+	sqlite3_stmt *st = NULL;
+	int64_t v = -1;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(sql, sizeof sql, fmt, ap);
+	va_end(ap);
+	if (sqlite3_open_v2(h_path(h, db), &d, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_busy_timeout(d, 2000);
+	if (sqlite3_prepare_v2(d, sql, -1, &st, NULL) != SQLITE_OK) {
+		fprintf(stderr, "# harness: sql: %s: %s\n", sql, sqlite3_errmsg(d));
+		goto out;
+	}
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+out:
+	sqlite3_finalize(st);
+	sqlite3_close(d);
+	return v;
+}
+
+static int
+h_obs_connect(struct harness *h)
+{
+	struct mqtt_opts o = {
+		.host = "127.0.0.1", .port = h->port, .clean_session = 1,
+		.reconnect_min_ms = 50, .reconnect_max_ms = 500,
+	};
+	char id[64];
+
+	snprintf(id, sizeof id, "h-observer-%d", (int)getpid());
+	o.client_id = id;
+	if (!(h->obs = mqtt_new(&o)) || mqtt_subscribe(h->obs, "#", 1) < 0 ||
+	    mqtt_connect(h->obs) < 0)
+		return -1;
+	for (int64_t end = clock_mono_ms() + 5000; clock_mono_ms() < end;) {
+		h_pump_once(h, 50);
+		if (mqtt_is_connected(h->obs)) {
+			h_pump(h, 50);	/* let the SUBACK land */
+			return 0;
+		}
+	}
+	return -1;
+}
+
+struct harness *
+h_new(void)
+{
+	struct harness *h = calloc(1, sizeof *h);
+	const char *tmp = getenv("TMPDIR"), *bin = getenv("PANIC_BIN");
+
+	if (!h)
+		return NULL;
+	snprintf(h->dir, sizeof h->dir, "%s/panic-it.XXXXXX", tmp ? tmp : "/tmp");
+	snprintf(h->bindir, sizeof h->bindir, "%s", bin ? bin : "bin");
+	if (!mkdtemp(h->dir)) {
+		fprintf(stderr, "# harness: mkdtemp: %s\n", strerror(errno));
+		free(h);
+		return NULL;
+	}
+	if (h_broker_start(h) < 0) {
+		fprintf(stderr, "# harness: cannot start %s\n", H_MOSQUITTO);
+		h_free(h);
+		return NULL;
+	}
+	if (h_obs_connect(h) < 0) {
+		fprintf(stderr, "# harness: observer cannot connect\n");
+		h_free(h);
+		return NULL;
+	}
+	return h;
+}
+
+static int
+h_rm(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* Show the processes' logs as TAP comments: the runner prints a test's
+ * output only when it failed, and then these say why. */
+static void
+h_dump_logs(struct harness *h)
+{
+	static const char *const logs[] = { "hubd", "counterd", "counterd2",
+	    "panicctl", "mosquitto", NULL };
+
+	for (int i = 0; logs[i]; i++) {
+		char name[64], *s, *line, *save;
+
+		snprintf(name, sizeof name, "%s.log", logs[i]);
+		if (!(s = h_read(h, name)))
+			continue;
+		for (line = strtok_r(s, "\n", &save); line;
+		    line = strtok_r(NULL, "\n", &save))
+			fprintf(stderr, "# %s| %s\n", logs[i], line);
+		free(s);
+	}
+}
+
+void
+h_free(struct harness *h)
+{
+	if (!h)
+		return;
+	if (h->obs)
+		mqtt_free(h->obs);
+	for (int i = 0; i < H_MAX_PROCS; i++) {
+		if (h->procs[i].pid > 0 && h->procs[i].pid != h->broker) {
+			kill(h->procs[i].pid, SIGKILL);
+			h_reap(h->procs[i].pid, 2000);
+			h->procs[i].pid = 0;
+		}
+	}
+	h_broker_stop(h);
+	h_dump_logs(h);
+	if (!getenv("HARNESS_KEEP"))
+		nftw(h->dir, h_rm, 16, FTW_DEPTH | FTW_PHYS);
+	else
+		fprintf(stderr, "# harness: kept %s\n", h->dir);
+	for (size_t i = 0; i < h->nmsgs; i++) {
+		free(h->msgs[i].topic);
+		free(h->msgs[i].payload);
+	}
+	free(h->msgs);
+	free(h);
+}

@@ -1,0 +1,99 @@
+/* harness.h: integration-test scaffolding — a private mosquitto on a free
+ * loopback port, the real binaries in a temporary directory, an observer
+ * client that records everything crossing the broker, and cleanup that
+ * leaves no process or file behind even when a test fails. */
+#ifndef PANIC_HARNESS_H
+#define PANIC_HARNESS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define H_MAX_PROCS 16
+
+struct h_msg {
+	char *topic;
+	unsigned char *payload;		/* len bytes plus a NUL for printing */
+	size_t len;
+	int retained;
+	int64_t t_ms;			/* monotonic arrival time */
+	int seen;			/* consumed by h_wait_msg */
+};
+
+struct h_proc {
+	pid_t pid;
+	char name[32];
+};
+
+struct harness {
+	char dir[256];			/* temporary directory, removed at end */
+	char bindir[256];		/* where counterd, hubd, panicctl are */
+	int port;
+	pid_t broker;
+	struct h_proc procs[H_MAX_PROCS];
+	struct mqtt *obs;		/* observer: subscribed to "#" */
+	struct h_msg *msgs;
+	size_t nmsgs, cap;
+};
+
+/* Make the temp dir, start the broker, connect the observer. Returns NULL
+ * (and prints why) on failure. */
+struct harness *h_new(void);
+/* Kill every process started, stop the broker, remove the dir, free. */
+void h_free(struct harness *h);
+
+/* Start (again) / stop the broker on the same port. */
+int h_broker_start(struct harness *h);
+void h_broker_stop(struct harness *h);
+/* Freeze / thaw the broker (SIGSTOP / SIGCONT). */
+void h_broker_pause(struct harness *h, int paused);
+
+/* Path of name inside the temp dir (static buffer rotating over 8 slots). */
+const char *h_path(struct harness *h, const char *name);
+/* Write a file in the temp dir from a format; returns its path or NULL. */
+const char *h_write(struct harness *h, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Read a file from the temp dir into a malloc'd NUL-terminated string. */
+char *h_read(struct harness *h, const char *name);
+
+/* Run bindir/prog with args (NULL-terminated), output to <logname>.log in
+ * the temp dir; the child dies with the test process. Returns the pid. */
+pid_t h_spawn(struct harness *h, const char *logname, const char *prog, ...)
+	__attribute__((sentinel));
+/* Run to completion (bounded by timeout_ms); returns the exit status or
+ * -1; output is appended to <logname>.log. */
+int h_run(struct harness *h, const char *logname, int timeout_ms,
+    const char *prog, ...) __attribute__((sentinel));
+/* Send sig to pid and, for SIGKILL/SIGTERM, reap it (bounded). Returns the
+ * exit status as from waitpid, or -1. */
+int h_kill(struct harness *h, pid_t pid, int sig);
+/* 1 if pid is still running. */
+int h_alive(struct harness *h, pid_t pid);
+
+/* Wait up to timeout_ms for the next not-yet-seen message whose topic
+ * matches the MQTT filter (with + and #); marks it seen. NULL on timeout. */
+const struct h_msg *h_wait_msg(struct harness *h, const char *filter,
+    int timeout_ms);
+/* Pump the observer for ms milliseconds (to show that nothing arrives). */
+void h_pump(struct harness *h, int ms);
+/* Count messages so far matching filter (seen or not). */
+size_t h_count(struct harness *h, const char *filter);
+/* Mark all messages so far as seen. */
+void h_mark_seen(struct harness *h);
+/* Publish from the observer. Returns 0 or -1. */
+int h_publish(struct harness *h, const char *topic, const void *payload,
+    size_t len, int qos, int retained);
+
+/* Wait until a log file in the temp dir contains needle. Returns 1/0. */
+int h_wait_log(struct harness *h, const char *logname, const char *needle,
+    int timeout_ms);
+
+/* Run a scalar SQL query (one integer) on a database file in the temp dir;
+ * returns the value, or -1 on error. printf-style. */
+int64_t h_sql_int(struct harness *h, const char *db, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* 1 if topic matches the MQTT filter. */
+int h_topic_match(const char *filter, const char *topic);
+
+#endif

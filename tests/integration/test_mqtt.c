@@ -1,0 +1,232 @@
+/* test_mqtt.c: common/mqtt.c against a real mosquitto — delivery of exact
+ * payload bytes, TCP_NODELAY on the broker socket, the Last Will, and
+ * reconnection with re-subscription after a broker restart. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "clock.h"
+#include "harness.h"
+#include "mqtt.h"
+
+struct client {
+	struct mqtt *m;
+	int connected, lost;
+};
+
+/* Pump one client until cond(c) or timeout; returns cond's last value. */
+static int
+client_wait(struct client *c, int (*cond)(struct client *), int timeout_ms)
+{
+	int64_t end = clock_mono_ms() + timeout_ms;
+	struct mqtt_ev ev;
+
+	while (!cond(c) && clock_mono_ms() < end) {
+		struct pollfd pfd = { .fd = mqtt_fd(c->m), .events = POLLIN };
+		int64_t t = mqtt_timeout_ms(c->m, clock_mono_ms());
+
+		poll(&pfd, 1, t >= 0 && t < 50 ? (int)t : 50);
+		mqtt_service(c->m, clock_mono_ms());
+		while (mqtt_next(c->m, &ev)) {
+			if (ev.type == MQTT_EV_CONNECTED)
+				c->connected++;
+			if (ev.type == MQTT_EV_LOST)
+				c->lost++;
+			mqtt_ev_release(&ev);
+		}
+	}
+	return cond(c);
+}
+
+static int
+is_up(struct client *c)
+{
+	return mqtt_is_connected(c->m);
+}
+
+static int
+was_lost(struct client *c)
+{
+	return c->lost > 0;
+}
+
+static struct mqtt *
+client_new(struct harness *h, const char *id, const struct mqtt_will *w)
+{
+	struct mqtt_opts o = {
+		.host = "127.0.0.1", .port = h->port, .client_id = id,
+		.clean_session = 1, .will = w, .keepalive_s = 5,
+		.reconnect_min_ms = 50, .reconnect_max_ms = 200,
+	};
+
+	return mqtt_new(&o);
+}
+
+static int
+setup(void **state)
+{
+	*state = h_new();
+	return *state ? 0 : -1;
+}
+
+static int
+teardown(void **state)
+{
+	h_free(*state);
+	return 0;
+}
+
+static void
+test_payload_bytes_exact(void **state)
+{
+	struct harness *h = *state;
+	struct client c = { 0 };
+	static const unsigned char bin[] = { '{', 0, 0xff, '"', 'x' };
+	const struct h_msg *m;
+
+	c.m = client_new(h, "t-pub", NULL);
+	assert_non_null(c.m);
+	assert_int_equal(mqtt_connect(c.m), 0);
+	assert_true(client_wait(&c, is_up, 5000));
+	assert_int_equal(mqtt_publish(c.m, "t/bin", bin, sizeof bin, 1, 0, NULL), 0);
+	m = h_wait_msg(h, "t/bin", 5000);
+	assert_non_null(m);
+	assert_int_equal(m->len, sizeof bin);
+	assert_memory_equal(m->payload, bin, sizeof bin);
+	mqtt_disconnect(c.m, 1000);
+	mqtt_free(c.m);
+}
+
+/* The TCP sockets of this process connected to port; returns the count. */
+static int
+sockets_to_port(int port, int *fds, int max)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	int n = 0;
+
+	while (d && (de = readdir(d)) != NULL && n < max) {
+		struct sockaddr_in sa;
+		socklen_t sl = sizeof sa;
+		int fd = atoi(de->d_name);
+
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		if (getpeername(fd, (struct sockaddr *)&sa, &sl) == 0 &&
+		    sa.sin_family == AF_INET && ntohs(sa.sin_port) == port)
+			fds[n++] = fd;
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* Nagle meeting delayed ACKs costs ~40-90 ms per QoS 1 hop; mqtt.c must
+ * set TCP_NODELAY on its broker connection although Paho has no option. */
+static void
+test_nodelay_on_broker_socket(void **state)
+{
+	struct harness *h = *state;
+	struct client c = { 0 };
+	int fds[8], n;
+
+	c.m = client_new(h, "t-nodelay", NULL);
+	assert_int_equal(mqtt_connect(c.m), 0);
+	assert_true(client_wait(&c, is_up, 5000));
+	n = sockets_to_port(h->port, fds, 8);
+	assert_int_equal(n, 2);		/* the observer's and this client's */
+	for (int i = 0; i < n; i++) {
+		int v = 0;
+		socklen_t vl = sizeof v;
+
+		assert_int_equal(getsockopt(fds[i], IPPROTO_TCP, TCP_NODELAY,
+		    &v, &vl), 0);
+		assert_int_equal(v, 1);
+	}
+	mqtt_disconnect(c.m, 1000);
+	mqtt_free(c.m);
+}
+
+static void
+test_will_on_abrupt_close(void **state)
+{
+	struct harness *h = *state;
+	struct mqtt_will w = { "t/will", "gone", 4, 1, 1 };
+	struct client c = { 0 };
+	const struct h_msg *m;
+	int before[8], after[8], nb, na, fd = -1;
+
+	nb = sockets_to_port(h->port, before, 8);
+	c.m = client_new(h, "t-will", &w);
+	assert_int_equal(mqtt_connect(c.m), 0);
+	assert_true(client_wait(&c, is_up, 5000));
+	assert_null(h_wait_msg(h, "t/will", 200));
+	na = sockets_to_port(h->port, after, 8);
+	for (int i = 0; i < na; i++) {
+		int old = 0;
+
+		for (int j = 0; j < nb; j++)
+			old |= after[i] == before[j];
+		if (!old)
+			fd = after[i];
+	}
+	assert_true(fd >= 0);
+	/* Cut the TCP connection under Paho: the broker sees no DISCONNECT
+	 * and must publish the Will. */
+	shutdown(fd, SHUT_RDWR);
+	m = h_wait_msg(h, "t/will", 5000);
+	assert_non_null(m);
+	assert_int_equal(m->len, 4);
+	assert_memory_equal(m->payload, "gone", 4);
+	assert_true(m->retained == 0);	/* live delivery of a retained Will */
+	mqtt_free(c.m);
+}
+
+static void
+test_reconnect_resubscribes(void **state)
+{
+	struct harness *h = *state;
+	struct client c = { 0 };
+	const struct h_msg *m;
+
+	c.m = client_new(h, "t-reconn", NULL);
+	assert_int_equal(mqtt_subscribe(c.m, "t/in", 1), 0);
+	assert_int_equal(mqtt_connect(c.m), 0);
+	assert_true(client_wait(&c, is_up, 5000));
+	h_broker_stop(h);
+	assert_true(client_wait(&c, was_lost, 5000));
+	assert_int_equal(mqtt_publish(c.m, "t/x", "x", 1, 1, 0, NULL), -1);
+	assert_int_equal(h_broker_start(h), 0);
+	assert_true(client_wait(&c, is_up, 5000));
+	assert_int_equal(c.connected, 2);
+	/* the observer is back too; a publish now reaches both */
+	h_pump(h, 300);
+	assert_int_equal(mqtt_publish(c.m, "t/back", "1", 1, 1, 0, NULL), 0);
+	m = h_wait_msg(h, "t/back", 5000);
+	assert_non_null(m);
+	mqtt_disconnect(c.m, 1000);
+	mqtt_free(c.m);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_payload_bytes_exact, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nodelay_on_broker_socket, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_will_on_abrupt_close, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reconnect_resubscribes, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
