@@ -250,6 +250,23 @@ h_alive(struct harness *h, pid_t pid)
 	return waitpid(pid, &st, WNOHANG) == 0;
 }
 
+static void h_pump_once(struct harness *h, int ms);
+
+/* Wait until the observer is connected (again) and subscribed. Paho can
+ * take up to a second to notice a new connection is up. */
+static int
+h_observer_wait(struct harness *h, int timeout_ms)
+{
+	for (int64_t end = clock_mono_ms() + timeout_ms; clock_mono_ms() < end;) {
+		h_pump_once(h, 50);
+		if (mqtt_is_connected(h->obs)) {
+			h_pump_once(h, 50);	/* let the SUBACK land */
+			return 0;
+		}
+	}
+	return -1;
+}
+
 /* Start mosquitto on port and wait until it accepts connections. */
 static int
 h_broker_try(struct harness *h, int port)
@@ -282,7 +299,7 @@ h_broker_start(struct harness *h)
 	if (h->port > 0) {
 		for (int attempt = 0; attempt < 10; attempt++)
 			if (h_broker_try(h, h->port) == 0)
-				return 0;
+				return h_observer_wait(h, 10000);
 		return -1;
 	}
 	for (int attempt = 0; attempt < 5; attempt++) {
@@ -493,14 +510,7 @@ h_obs_connect(struct harness *h)
 	if (!(h->obs = mqtt_new(&o)) || mqtt_subscribe(h->obs, "#", 1) < 0 ||
 	    mqtt_connect(h->obs) < 0)
 		return -1;
-	for (int64_t end = clock_mono_ms() + 5000; clock_mono_ms() < end;) {
-		h_pump_once(h, 50);
-		if (mqtt_is_connected(h->obs)) {
-			h_pump(h, 50);	/* let the SUBACK land */
-			return 0;
-		}
-	}
-	return -1;
+	return h_observer_wait(h, 5000);
 }
 
 struct harness *
