@@ -1,6 +1,7 @@
 # tools/build.mk: panicctl, the tool for managers, supervisors and installers.
 
-PANICCTL_OBJS := $(addprefix $(BUILD)/tools/, panicctl.o cmd_press.o)
+PANICCTL_OBJS := $(addprefix $(BUILD)/tools/, panicctl.o cmd_press.o) \
+	$(addprefix $(BUILD)/firmware/, conf.o button.o)
 
 $(BIN)/panicctl: $(PANICCTL_OBJS) $(COMMON_OBJS)
 	@mkdir -p $(BIN)
