@@ -71,6 +71,9 @@ demo: deps
 clean:
 	rm -rf build bin
 
+# keep objects that pattern rules make on the way to a test program
+.SECONDARY:
+
 .PHONY: all deps asan test test-asan demo clean test-programs
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

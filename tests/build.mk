@@ -6,7 +6,8 @@ UNIT_FIRMWARE := $(basename $(notdir $(wildcard tests/unit/firmware/test_*.c)))
 UNIT_HUB      := $(basename $(notdir $(wildcard tests/unit/hub/test_*.c)))
 INTEGRATION   := $(basename $(notdir $(wildcard tests/integration/test_*.c)))
 
-HARNESS_OBJS := $(BUILD)/tests/integration/harness.o
+HARNESS_OBJS := $(BUILD)/tests/integration/harness.o \
+	$(BUILD)/tests/integration/fixtures.o
 
 TEST_PROGRAMS := $(addprefix $(BUILD)/tests/unit/, $(UNIT_COMMON) \
 	$(UNIT_FIRMWARE) $(UNIT_HUB)) \

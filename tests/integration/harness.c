@@ -451,22 +451,30 @@ h_publish(struct harness *h, const char *topic, const void *payload,
 }
 
 int
-h_wait_log(struct harness *h, const char *logname, const char *needle,
+h_wait_file(struct harness *h, const char *name, const char *needle,
     int timeout_ms)
 {
-	char name[64];
-
-	snprintf(name, sizeof name, "%s.log", logname);
-	for (int waited = 0; waited <= timeout_ms; waited += 10) {
+	for (int64_t end = clock_mono_ms() + timeout_ms;;) {
 		char *s = h_read(h, name);
 		int found = s && strstr(s, needle);
 
 		free(s);
 		if (found)
 			return 1;
+		if (clock_mono_ms() >= end)
+			return 0;
 		h_pump_once(h, 10);
 	}
-	return 0;
+}
+
+int
+h_wait_log(struct harness *h, const char *logname, const char *needle,
+    int timeout_ms)
+{
+	char name[64];
+
+	snprintf(name, sizeof name, "%s.log", logname);
+	return h_wait_file(h, name, needle, timeout_ms);
 }
 
 int64_t

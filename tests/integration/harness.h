@@ -84,7 +84,11 @@ void h_mark_seen(struct harness *h);
 int h_publish(struct harness *h, const char *topic, const void *payload,
     size_t len, int qos, int retained);
 
-/* Wait until a log file in the temp dir contains needle. Returns 1/0. */
+/* Wait until a file in the temp dir contains needle (the observer is
+ * pumped meanwhile). Returns 1/0. */
+int h_wait_file(struct harness *h, const char *name, const char *needle,
+    int timeout_ms);
+/* The same for <logname>.log. */
 int h_wait_log(struct harness *h, const char *logname, const char *needle,
     int timeout_ms);
 
