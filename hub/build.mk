@@ -1,9 +1,14 @@
 # hub/build.mk: hubd, the branch hub daemon.
 
-HUBD_LIB_OBJS := $(addprefix $(BUILD)/hub/, )
+HUBD_LIB_OBJS := $(addprefix $(BUILD)/hub/, conf.o conf_sched.o \
+	conf_print.o rules.o incident.o timers.o store.o engine.o inbox.o \
+	outbox.o supervise.o)
 HUBD_OBJS := $(BUILD)/hub/hubd.o $(HUBD_LIB_OBJS)
 
 $(BIN)/hubd: $(HUBD_OBJS) $(COMMON_OBJS)
 	@mkdir -p $(BIN)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_PAHO) $(LIB_CONFIG) \
 		$(LIB_CJSON) $(LIB_SQLITE)
+
+# The hub's unit tests include the hub's headers.
+$(BUILD)/tests/unit/hub/%.o: ALL_CFLAGS += -Ihub

@@ -1,0 +1,178 @@
+/* conf.h: hubd's configuration — the branch's people, teams, zones,
+ * counters, weekly shifts, date exceptions and escalation policies, read
+ * from a libconfig file and checked so that every reference resolves. */
+#ifndef HUB_CONF_H
+#define HUB_CONF_H
+
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "proto.h"
+
+#define CONF_PEOPLE_MAX		256
+#define CONF_ROLES_MAX		8
+#define CONF_TEAMS_MAX		32
+#define CONF_MEMBERS_MAX	64
+#define CONF_ZONES_MAX		64
+#define CONF_COUNTERS_MAX	256
+#define CONF_SHIFTS_MAX		256
+#define CONF_EXCEPTIONS_MAX	128
+#define CONF_STEPS_MAX		8
+#define CONF_TARGETS_MAX	8
+#define CONF_CONTACT_MAX	128
+#define CONF_ERR_MAX		512
+
+struct conf_person {
+	char id[PROTO_ID_MAX];
+	char name[PROTO_TEXT_MAX];
+	char roles[CONF_ROLES_MAX][PROTO_ID_MAX];
+	unsigned nroles;
+	char pager[PROTO_ID_MAX];	/* pager topic id; default: id */
+	char phone[CONF_CONTACT_MAX];	/* for later notifiers; "" if none */
+	char email[CONF_CONTACT_MAX];
+};
+
+struct conf_team {
+	char id[PROTO_ID_MAX];
+	int members[CONF_MEMBERS_MAX];	/* indexes into people */
+	unsigned nmembers;
+};
+
+struct conf_zone {
+	char id[PROTO_ID_MAX];
+	char name[PROTO_TEXT_MAX];
+};
+
+struct conf_counter {
+	char id[PROTO_ID_MAX];
+	char label[PROTO_TEXT_MAX];	/* "3番窓口" */
+	int zone;			/* index into zones */
+	char floor[PROTO_ID_MAX];
+	char location[PROTO_TEXT_MAX];
+	int min_responders;		/* 0: the policy decides */
+};
+
+/* One weekly slot. A slot whose to_min <= from_min crosses midnight and
+ * belongs to the day it starts on. */
+struct conf_shift {
+	int zone;			/* index into zones */
+	unsigned days;			/* bit 0 = Sunday ... bit 6 = Saturday */
+	int from_min, to_min;		/* minutes after local midnight; to may be 1440 */
+	int supervisor, backup;		/* person indexes; backup -1 if none */
+};
+
+enum conf_exc_type { CONF_EXC_HOLIDAY, CONF_EXC_ABSENCE };
+
+/* A date exception applies to the shifts that start on a date in
+ * [date_from, date_to] (local dates as yyyymmdd). */
+struct conf_exception {
+	enum conf_exc_type type;
+	int date_from, date_to;
+	int zone;			/* -1: every zone */
+	int person;			/* absence: who is away */
+	int replacement;		/* absence: who stands in; -1 nobody */
+};
+
+enum conf_target_type {
+	CONF_TARGET_SUPERVISOR,		/* the zone's supervisor on shift now */
+	CONF_TARGET_BACKUP,		/* the zone's backup on shift now */
+	CONF_TARGET_PERSON,
+	CONF_TARGET_TEAM,
+	CONF_TARGET_ROLE,
+};
+
+struct conf_target {
+	enum conf_target_type type;
+	int index;			/* person or team index; -1 otherwise */
+	char role[PROTO_ID_MAX];	/* CONF_TARGET_ROLE */
+};
+
+struct conf_step {
+	struct conf_target targets[CONF_TARGETS_MAX];
+	unsigned ntargets;
+	int wait_ms;
+};
+
+struct conf_policy {
+	int defined;
+	int min_responders;
+	int repeat;			/* extra runs of the ladder after the first */
+	struct conf_step steps[CONF_STEPS_MAX];
+	unsigned nsteps;
+};
+
+struct conf_broker {
+	char host[256];
+	int port;
+	int keepalive_s;
+	char client_id[PROTO_ID_MAX];
+	char username[CONF_CONTACT_MAX];
+	char password[CONF_CONTACT_MAX];
+};
+
+struct hub_conf {
+	char file[PATH_MAX];
+	char site[PROTO_ID_MAX];
+	char topic_prefix[PROTO_ID_MAX];
+	char timezone[64];
+	char database[PATH_MAX];
+	char log_level[16];
+	struct conf_broker broker;
+
+	int cancel_grace_ms;
+	int on_scene_timeout_ms;
+	int relief_after_ms;
+
+	int heartbeat_misses;		/* silent after misses x interval */
+	int heartbeat_default_s;	/* when a board does not say */
+	char maint_role[PROTO_ID_MAX];	/* who gets maintenance alerts */
+
+	struct conf_target fallback[CONF_TARGETS_MAX];
+	unsigned nfallback;
+
+	struct conf_person people[CONF_PEOPLE_MAX];
+	unsigned npeople;
+	struct conf_team teams[CONF_TEAMS_MAX];
+	unsigned nteams;
+	struct conf_zone zones[CONF_ZONES_MAX];
+	unsigned nzones;
+	struct conf_counter counters[CONF_COUNTERS_MAX];
+	unsigned ncounters;
+	struct conf_shift shifts[CONF_SHIFTS_MAX];
+	unsigned nshifts;
+	struct conf_exception exceptions[CONF_EXCEPTIONS_MAX];
+	unsigned nexceptions;
+	struct conf_policy policies[PROTO_KIND_COUNT];
+};
+
+/* Read and check path into a new config. Returns it (free with conf_free),
+ * or NULL with "file:line: key: reason" in err. */
+struct hub_conf *conf_load(const char *path, char *err, size_t errlen);
+void conf_free(struct hub_conf *c);
+
+/* Write the config in normalised form (defaults filled in, durations in
+ * ms, references by id), for --check and golden tests. */
+void conf_print(const struct hub_conf *c, FILE *f);
+
+/* Lookups by id: an index, or -1. */
+int conf_person_find(const struct hub_conf *c, const char *id);
+int conf_team_find(const struct hub_conf *c, const char *id);
+int conf_zone_find(const struct hub_conf *c, const char *id);
+int conf_counter_find(const struct hub_conf *c, const char *id);
+/* 1 if person p holds role. */
+int conf_person_has_role(const struct conf_person *p, const char *role);
+
+/* The policy for an event kind: its own, or the "help" policy for kinds
+ * without one (a test press, say). Never NULL after conf_load. */
+const struct conf_policy *conf_policy_for(const struct hub_conf *c,
+    enum proto_kind kind);
+
+/* Text of a target as written in the file ("team:response"), into buf. */
+const char *conf_target_text(const struct hub_conf *c,
+    const struct conf_target *t, char *buf, size_t size);
+
+/* "sun".."sat" for 0..6, as in the file. */
+const char *conf_day_name(int wday);
+
+#endif

@@ -1,0 +1,399 @@
+/* engine.c: drives incidents — feeds events, replies and timer expiries
+ * to the state machine, then carries out its actions: pages first (from
+ * memory), rows into the open transaction, receipts only after the commit. */
+#include "hub.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "log.h"
+
+/* Start an input: the moment in UTC and in the site's time zone. */
+static struct incident_ctx *
+engine_ctx(struct hub *h)
+{
+	int64_t now = clock_wall_ms();
+	struct rules_when w;
+
+	if (rules_when_at(h->conf->timezone, now, &w) < 0) {
+		/* cannot happen for a sane clock; UTC keeps paging going */
+		log_warnx("rules: cannot convert the time, using UTC");
+		rules_when_at("UTC", now, &w);
+	}
+	incident_ctx_init(&h->cx, h->conf, now, &w);
+	h->cx_mono_ms = clock_mono_ms();
+	if (store_begin(h->store) < 0)
+		log_warnx("store: begin: %s", store_errmsg(h->store));
+	return &h->cx;
+}
+
+static struct hub_inc *
+engine_find_counter(struct hub *h, const char *counter)
+{
+	for (struct hub_inc *hi = h->incidents; hi; hi = hi->next)
+		if (strcmp(hi->inc.counter, counter) == 0)
+			return hi;
+	return NULL;
+}
+
+static struct hub_inc *
+engine_find_id(struct hub *h, int64_t id)
+{
+	for (struct hub_inc *hi = h->incidents; hi; hi = hi->next)
+		if (hi->inc.id == id)
+			return hi;
+	return NULL;
+}
+
+static struct hub_inc *
+engine_new(struct hub *h)
+{
+	struct hub_inc *hi = calloc(1, sizeof *hi);
+
+	if (!hi)
+		return NULL;
+	hi->timer.kind = HUB_TIMER_INCIDENT;
+	hi->timer.owner = hi;
+	hi->next = h->incidents;
+	h->incidents = hi;
+	return hi;
+}
+
+static void
+engine_drop(struct hub *h, struct hub_inc *hi)
+{
+	struct hub_inc **pp;
+
+	for (pp = &h->incidents; *pp && *pp != hi; pp = &(*pp)->next)
+		;
+	if (*pp)
+		*pp = hi->next;
+	timers_disarm(&h->timers, &hi->timer);
+	free(hi);
+}
+
+/* Arm the incident's timer from its wall-clock due time (wall_now and
+ * mono_now being the same moment on both clocks), or drop the incident
+ * from memory once it is closed. */
+static void
+engine_sync(struct hub *h, struct hub_inc *hi, int64_t wall_now,
+    int64_t mono_now)
+{
+	if (!incident_is_open(&hi->inc)) {
+		engine_drop(h, hi);
+		return;
+	}
+	if (hi->inc.timer == INC_TIMER_NONE) {
+		timers_disarm(&h->timers, &hi->timer);
+		return;
+	}
+	/* intervals run on the monotonic clock: a clock step cannot stall or
+	 * rush an escalation already under way */
+	if (timers_arm(&h->timers, &hi->timer, mono_now +
+	    (hi->inc.due_ms > wall_now ? hi->inc.due_ms - wall_now : 0)) < 0)
+		log_warnx("incident %" PRId64 ": cannot arm timer", hi->inc.id);
+}
+
+static void
+engine_store_note(struct hub *h, const struct incident *inc,
+    const char *kind, const char *text)
+{
+	if (store_log(h->store, h->cx.now_ms, kind, inc->id, NULL, text,
+	    strlen(text)) < 0)
+		log_warnx("store: log: %s", store_errmsg(h->store));
+}
+
+static void
+engine_check(struct hub *h, int rc, const char *what)
+{
+	if (rc < 0)
+		log_warnx("store: %s: %s", what, store_errmsg(h->store));
+}
+
+/* A page or a cancel to one person, sent and recorded. */
+static void
+engine_act_page(struct hub *h, struct incident *inc,
+    const struct incident_act *a)
+{
+	struct store *s = h->store;
+	int page = a->type == INC_ACT_PAGE;
+	int plain = page && strcmp(a->text, "step") == 0;
+
+	outbox_page(h, inc, a->person, a->step, page ? PROTO_PAGE_PAGE :
+	    PROTO_PAGE_CANCEL, a->text);
+	if (page)
+		log_info("incident %" PRId64 ": page %s step %u%s%s (event %s)",
+		    inc->id, a->person, a->step, plain ? "" : ", ",
+		    plain ? "" : a->text, inc->event);
+	else
+		log_info("incident %" PRId64 ": cancel %s, %s (event %s)",
+		    inc->id, a->person, a->text, inc->event);
+	if (!page)
+		engine_check(h, store_page_outcome(s, inc->id, a->person,
+		    "cancelled"), "page");
+	engine_check(h, store_page_add(s, inc->id, a->person, a->step,
+	    page ? "page" : "cancel", h->cx.now_ms, a->text), "page");
+}
+
+/* An acknowledgement or a decline: the page's outcome, and the ack. */
+static void
+engine_act_answer(struct hub *h, struct incident *inc,
+    const struct incident_act *a)
+{
+	int ack = a->type == INC_ACT_ACK;
+
+	log_info("incident %" PRId64 ": %s %s, %s (event %s)", inc->id,
+	    ack ? "ack" : "decline", a->person, a->text, inc->event);
+	engine_check(h, store_page_outcome(h->store, inc->id, a->person,
+	    ack ? "acked" : "declined"), "page");
+	if (ack)
+		engine_check(h, store_ack_add(h->store, inc->id, a->person,
+		    a->step, h->cx.now_ms), "ack");
+}
+
+/* Carry out one action. Log lines name the incident and the event that
+ * opened it, so one grep follows a press from button to page. */
+static void
+engine_act(struct hub *h, struct incident *inc, const struct incident_act *a)
+{
+	struct proto_feedback fb;
+
+	switch (a->type) {
+	case INC_ACT_PAGE:
+	case INC_ACT_CANCEL:
+		engine_act_page(h, inc, a);
+		return;
+	case INC_ACT_ACK:
+	case INC_ACT_DECLINE:
+		engine_act_answer(h, inc, a);
+		return;
+	case INC_ACT_STATE:
+		outbox_state_of(inc, &fb);
+		outbox_feedback(h, inc->counter, &fb);
+		outbox_incident(h, inc);
+		break;
+	case INC_ACT_CLOSE:
+		outbox_incident_clear(h, inc->id);
+		break;
+	case INC_ACT_NOTE:
+		break;
+	}
+	log_info("incident %" PRId64 ": %s (event %s)", inc->id, a->text,
+	    inc->event);
+	engine_store_note(h, inc, a->type == INC_ACT_NOTE ? "note" : "state",
+	    a->text);
+}
+
+/* Carry out the actions of the last input, save the incident, re-arm. */
+static void
+engine_apply(struct hub *h, struct hub_inc *hi)
+{
+	for (unsigned i = 0; i < h->cx.nacts; i++)
+		engine_act(h, &hi->inc, &h->cx.acts[i]);
+	h->cx.nacts = 0;
+	engine_check(h, store_incident_save(h->store, &hi->inc), "incident");
+	engine_sync(h, hi, h->cx.now_ms, h->cx_mono_ms);
+}
+
+static void
+engine_receipt(struct hub *h, const struct proto_event *ev, int64_t incident,
+    int duplicate, const struct incident *inc)
+{
+	struct proto_feedback *fb;
+
+	if (h->nreceipts == HUB_RECEIPTS_MAX)
+		return;	/* the board re-sends; it will get one then */
+	fb = &h->receipts[h->nreceipts];
+	if (inc)
+		outbox_state_of(inc, fb);
+	else
+		memset(fb, 0, sizeof *fb);
+	fb->type = PROTO_FEEDBACK_RECEIPT;
+	snprintf(fb->event, sizeof fb->event, "%s", ev->id);
+	if (incident)
+		snprintf(fb->incident, sizeof fb->incident, "%" PRId64, incident);
+	else
+		fb->incident[0] = '\0';
+	fb->duplicate = duplicate;
+	fb->at_ms = clock_wall_ms();
+	snprintf(h->receipt_counter[h->nreceipts], PROTO_ID_MAX, "%s",
+	    ev->counter);
+	h->nreceipts++;
+}
+
+/* A press that opens or joins an incident; returns it (NULL: out of
+ * memory, the press is not receipted and the board will send it again). */
+static struct hub_inc *
+engine_press(struct hub *h, const struct proto_event *ev,
+    struct incident_ctx *cx)
+{
+	struct hub_inc *hi = engine_find_counter(h, ev->counter);
+
+	if (hi) {
+		incident_join(&hi->inc, ev, cx);
+		return hi;
+	}
+	if (!(hi = engine_new(h))) {
+		log_warnx("event %s: out of memory", ev->id);
+		return NULL;
+	}
+	incident_open(&hi->inc, h->next_id++, ev, cx);
+	return hi;
+}
+
+/* Hand ev to the incident it concerns, set in *hi (NULL when it concerns
+ * none: a fault, a cancel with nothing open). Returns -1 if a press could
+ * not be taken on: it gets no receipt, so the board sends it again. */
+static int
+engine_dispatch(struct hub *h, const struct proto_event *ev,
+    struct incident_ctx *cx, struct hub_inc **hi)
+{
+	*hi = NULL;
+	switch (ev->kind) {
+	case PROTO_KIND_HELP:
+	case PROTO_KIND_EMERGENCY:
+	case PROTO_KIND_TEST:
+		return (*hi = engine_press(h, ev, cx)) ? 0 : -1;
+	case PROTO_KIND_CANCEL:
+	case PROTO_KIND_ARRIVED:
+		if (!(*hi = engine_find_counter(h, ev->counter)))
+			log_info("event %s: %s with no open incident at %s",
+			    ev->id, proto_kind_name(ev->kind), ev->counter);
+		else if (ev->kind == PROTO_KIND_CANCEL)
+			incident_cancel(&(*hi)->inc, cx);
+		else
+			incident_arrived(&(*hi)->inc, cx);
+		return 0;
+	case PROTO_KIND_FAULT:
+	case PROTO_KIND_FAULT_CLEARED:
+	case PROTO_KIND_COUNT:
+		supervise_fault(h, ev);
+		break;
+	}
+	return 0;
+}
+
+void
+engine_event(struct hub *h, const struct proto_event *ev)
+{
+	struct incident_ctx *cx = engine_ctx(h);
+	struct hub_inc *hi;
+	int64_t seen = 0, id;
+	int rc = store_event_find(h->store, ev->id, &seen);
+
+	h->stats.events++;
+	if (rc == 1) {
+		h->stats.duplicates++;
+		log_info("event %s: duplicate (attempt %u), receipt again",
+		    ev->id, ev->attempt);
+		hi = seen ? engine_find_id(h, seen) : NULL;
+		engine_receipt(h, ev, seen, 1, hi ? &hi->inc : NULL);
+		return;
+	}
+	/* On a lookup error the press is handled as new: a second page beats
+	 * a press that reaches nobody. */
+	engine_check(h, rc, "event lookup");
+	if (engine_dispatch(h, ev, cx, &hi) < 0)
+		return;
+	id = hi ? hi->inc.id : 0;
+	engine_receipt(h, ev, id, 0, hi ? &hi->inc : NULL);
+	/* Pages go out from memory inside engine_apply; the rows reach the
+	 * disk at the end of this loop iteration, and the receipt after. The
+	 * incident row goes first: the event row refers to it. */
+	if (hi)
+		engine_apply(h, hi);
+	engine_check(h, store_event_add(h->store, ev, id, cx->now_ms), "event");
+}
+
+void
+engine_reply(struct hub *h, const struct proto_reply *rp)
+{
+	struct incident_ctx *cx = engine_ctx(h);
+	char *end;
+	int64_t id = strtoll(rp->incident, &end, 10);
+	struct hub_inc *hi = *end ? NULL : engine_find_id(h, id);
+
+	h->stats.replies++;
+	if (!hi) {
+		log_info("reply: %s from %s for incident %s, which is not open",
+		    proto_action_name(rp->action), rp->person, rp->incident);
+		return;
+	}
+	incident_reply(&hi->inc, rp, cx);
+	engine_apply(h, hi);
+}
+
+void
+engine_timer(struct hub *h, struct hub_inc *hi)
+{
+	incident_timer_fired(&hi->inc, engine_ctx(h));
+	engine_apply(h, hi);
+}
+
+void
+engine_commit(struct hub *h)
+{
+	if (store_commit(h->store) < 0) {
+		/* without a commit no receipt: the boards send again */
+		log_warnx("store: commit: %s; %u receipts held back",
+		    store_errmsg(h->store), h->nreceipts);
+		h->nreceipts = 0;
+		return;
+	}
+	if (!h->nreceipts)
+		return;
+	/* the receipts' own log rows, in one more transaction */
+	store_begin(h->store);
+	for (unsigned i = 0; i < h->nreceipts; i++)
+		outbox_feedback(h, h->receipt_counter[i], &h->receipts[i]);
+	h->nreceipts = 0;
+	if (store_commit(h->store) < 0)
+		log_warnx("store: commit: %s", store_errmsg(h->store));
+}
+
+/* Put a stored incident back in memory and re-arm its timer. */
+static int
+engine_restore_one(void *arg, const struct incident *inc)
+{
+	struct hub *h = arg;
+	struct hub_inc *hi = engine_new(h);
+	int64_t now = clock_wall_ms();
+
+	if (!hi)
+		return -1;
+	hi->inc = *inc;
+	/* An open incident without a timer would never escalate again. */
+	if (hi->inc.timer == INC_TIMER_NONE) {
+		hi->inc.timer = INC_TIMER_STEP;
+		hi->inc.due_ms = now;
+	}
+	if (hi->inc.step == 0)
+		hi->inc.step = 1;
+	log_info("incident %" PRId64 ": restored at step %u, state %s, %s in "
+	    "%" PRId64 " ms (event %s)", inc->id, hi->inc.step,
+	    proto_istate_name(inc->state), incident_timer_name(hi->inc.timer),
+	    hi->inc.due_ms > now ? hi->inc.due_ms - now : 0, inc->event);
+	engine_sync(h, hi, now, clock_mono_ms());
+	return 0;
+}
+
+int
+engine_restore(struct hub *h)
+{
+	int64_t max = store_incident_max_id(h->store);
+
+	if (max < 0)
+		return -1;
+	h->next_id = max + 1;
+	return store_incident_each_open(h->store, engine_restore_one, h);
+}
+
+void
+engine_free(struct hub *h)
+{
+	while (h->incidents)
+		engine_drop(h, h->incidents);
+}

@@ -1,0 +1,125 @@
+/* hub.h: the running hub — config, store, broker client, timers, open
+ * incidents and counter supervision — shared by the loop (hubd.c), the
+ * message router (inbox.c), the incident driver (engine.c), the publisher
+ * (outbox.c) and counter supervision (supervise.c). */
+#ifndef HUB_HUB_H
+#define HUB_HUB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "incident.h"
+#include "mqtt.h"
+#include "proto.h"
+#include "store.h"
+#include "timers.h"
+
+#define HUB_VERSION		"0.1"
+#define HUB_RECEIPTS_MAX	256	/* per loop iteration */
+#define HUB_OUTQ_MAX		1024	/* publishes held while disconnected */
+
+enum hub_timer_kind { HUB_TIMER_INCIDENT, HUB_TIMER_COUNTER };
+
+/* An open incident and its escalation timer. */
+struct hub_inc {
+	struct incident inc;
+	struct timer timer;
+	struct hub_inc *next;
+};
+
+enum hub_cstate { HUB_CS_UNKNOWN, HUB_CS_ONLINE, HUB_CS_OFFLINE, HUB_CS_SILENT };
+
+/* A counter board under supervision (configured, or seen on the broker). */
+struct hub_counter {
+	char id[PROTO_ID_MAX];
+	enum hub_cstate state;
+	int alerted;			/* facilities were told it is down */
+	uint32_t interval_s;		/* its heartbeat interval */
+	struct timer timer;		/* heartbeats overdue */
+};
+
+struct hub_stats {
+	uint64_t events, duplicates, replies, malformed, security;
+};
+
+/* A publish held until the broker is back. */
+struct hub_outmsg {
+	char *topic;
+	char *payload;
+	size_t len;
+	int retained;
+};
+
+struct hub {
+	struct hub_conf *conf;
+	struct store *store;
+	struct mqtt *mqtt;
+	struct timers timers;
+	struct hub_inc *incidents;	/* open ones only */
+	int64_t next_id;
+	struct hub_counter **counters;
+	unsigned ncounters, capcounters;
+	struct hub_stats stats;
+	/* receipts wait for the commit of the events they confirm */
+	struct proto_feedback receipts[HUB_RECEIPTS_MAX];
+	char receipt_counter[HUB_RECEIPTS_MAX][PROTO_ID_MAX];
+	unsigned nreceipts;
+	struct hub_outmsg outq[HUB_OUTQ_MAX];
+	unsigned outq_head, outq_len;
+	struct incident_ctx cx;		/* scratch for one incident input */
+	int64_t cx_mono_ms;		/* cx.now_ms on the monotonic clock */
+};
+
+/* ---- engine.c: incidents from events, replies and timers ------------- */
+
+/* Restore open incidents from the store and arm their timers. 0 or -1. */
+int engine_restore(struct hub *h);
+void engine_event(struct hub *h, const struct proto_event *ev);
+void engine_reply(struct hub *h, const struct proto_reply *rp);
+void engine_timer(struct hub *h, struct hub_inc *hi);
+/* End of a loop iteration: commit, then send the receipts it covers. */
+void engine_commit(struct hub *h);
+/* Free every incident in memory (shutdown). */
+void engine_free(struct hub *h);
+
+/* ---- inbox.c: route one message from the broker ---------------------- */
+
+void inbox_message(struct hub *h, const struct mqtt_ev *ev);
+
+/* ---- outbox.c: everything the hub publishes -------------------------- */
+
+/* Encode-and-publish helpers; each also lands in the store's log. */
+void outbox_page(struct hub *h, const struct incident *inc,
+    const char *person, uint32_t step, enum proto_page_type type,
+    const char *reason);
+void outbox_feedback(struct hub *h, const char *counter,
+    const struct proto_feedback *fb);
+void outbox_incident(struct hub *h, const struct incident *inc);
+void outbox_incident_clear(struct hub *h, int64_t id);
+void outbox_maint(struct hub *h, const struct proto_maint *mt);
+void outbox_hub_status(struct hub *h, int online);
+/* Fill the state feedback for inc. */
+void outbox_state_of(const struct incident *inc, struct proto_feedback *fb);
+/* Send what was held while disconnected (after a reconnect). */
+void outbox_flush(struct hub *h);
+void outbox_free(struct hub *h);
+/* The topic of type for id under this hub's prefix and site; "" if the id
+ * does not fit. */
+void outbox_topic(const struct hub *h, enum proto_topic_type type,
+    const char *id, char *buf, size_t size);
+
+/* ---- supervise.c: counter boards alive or not ------------------------ */
+
+/* Load the last known states and arm a first deadline for configured
+ * counters (after a start or a reload). 0 or -1. */
+int supervise_sync(struct hub *h);
+void supervise_status(struct hub *h, const struct proto_status *st,
+    int retained);
+void supervise_fault(struct hub *h, const struct proto_event *ev);
+void supervise_timer(struct hub *h, struct hub_counter *c);
+/* The broker is back: every pending heartbeat window starts again. */
+void supervise_reconnected(struct hub *h);
+void supervise_free(struct hub *h);
+
+#endif

@@ -1,0 +1,348 @@
+/* hubd.c: the branch hub. Options, config, store, broker, then one poll
+ * loop over a signalfd, one timerfd armed to the earliest deadline, and the
+ * MQTT client's eventfd. */
+#include "hub.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "log.h"
+
+#define HUBD_DEFAULT_CONF	"/etc/panic/hubd.conf"
+#define HUBD_MSGS_PER_TURN	256	/* then timers get their turn */
+
+enum { PFD_SIGNAL, PFD_TIMER, PFD_MQTT, PFD_MAX };
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: hubd [-c FILE] [-n [-v]] [-d]\n"
+	    "  -c, --config FILE  configuration (default %s)\n"
+	    "  -n, --check        check the config and exit 0, or print\n"
+	    "                     \"file:line: key: reason\" and exit 1\n"
+	    "  -v, --verbose      with --check: print the normalised config\n"
+	    "  -d, --debug        log at debug level\n", HUBD_DEFAULT_CONF);
+}
+
+struct hubd_opts {
+	const char *path;
+	int check, verbose, debug;
+};
+
+/* Returns -1 to go on, or the exit status (help, bad usage). */
+static int
+hubd_options(int argc, char **argv, struct hubd_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "check", no_argument, NULL, 'n' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "debug", no_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int ch;
+
+	o->path = HUBD_DEFAULT_CONF;
+	while ((ch = getopt_long(argc, argv, "c:nvdh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': o->path = optarg; break;
+		case 'n': o->check = 1; break;
+		case 'v': o->verbose = 1; break;
+		case 'd': o->debug = 1; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind == argc)
+		return -1;
+	usage(stderr);
+	return 2;
+}
+
+static enum log_level
+hubd_level(const struct hub_conf *c, int debug)
+{
+	enum log_level lvl = LOG_LVL_INFO;
+
+	if (debug)
+		return LOG_LVL_DEBUG;
+	log_level_parse(c->log_level, &lvl);
+	return lvl;
+}
+
+static struct mqtt *
+hubd_mqtt(const struct hub_conf *c)
+{
+	struct proto_hub_status hs = { .online = 0 };
+	struct mqtt_will will;
+	struct mqtt_opts o;
+	char topic[PROTO_TOPIC_MAX], payload[512];
+	int n;
+
+	snprintf(hs.site, sizeof hs.site, "%s", c->site);
+	snprintf(hs.version, sizeof hs.version, "%s", HUB_VERSION);
+	if (proto_topic_build(topic, sizeof topic, c->topic_prefix, c->site,
+	    PROTO_TOPIC_HUB_STATUS, NULL) < 0 ||
+	    (n = proto_encode_hub_status(&hs, payload, sizeof payload)) < 0)
+		return NULL;
+	will = (struct mqtt_will){ topic, payload, (size_t)n, 1, 1 };
+	memset(&o, 0, sizeof o);
+	o.host = c->broker.host;
+	o.port = c->broker.port;
+	o.client_id = c->broker.client_id;
+	o.username = c->broker.username[0] ? c->broker.username : NULL;
+	o.password = c->broker.password[0] ? c->broker.password : NULL;
+	o.keepalive_s = c->broker.keepalive_s;
+	/* a persistent session: presses published while the hub restarts
+	 * wait at the broker for it */
+	o.clean_session = 0;
+	o.will = &will;
+	return mqtt_new(&o);
+}
+
+static int
+hubd_subscribe(struct hub *h)
+{
+	static const enum proto_topic_type types[] = {
+		PROTO_TOPIC_EVENT, PROTO_TOPIC_STATUS, PROTO_TOPIC_REPLY
+	};
+	char filter[PROTO_TOPIC_MAX];
+
+	for (size_t i = 0; i < sizeof types / sizeof *types; i++) {
+		if (proto_topic_filter(filter, sizeof filter,
+		    h->conf->topic_prefix, h->conf->site, types[i]) < 0 ||
+		    mqtt_subscribe(h->mqtt, filter, 1) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* SIGHUP: a new config replaces the old only if it loads, and only if it
+ * keeps what a running hub cannot change. Open incidents carry on. */
+static void
+hubd_reload(struct hub *h, const char *path, int debug)
+{
+	char err[CONF_ERR_MAX];
+	struct hub_conf *n = conf_load(path, err, sizeof err);
+	const struct hub_conf *o = h->conf;
+
+	if (!n) {
+		log_warnx("reload refused, old rules kept: %s", err);
+		return;
+	}
+	if (strcmp(n->site, o->site) || strcmp(n->topic_prefix, o->topic_prefix) ||
+	    strcmp(n->database, o->database) ||
+	    memcmp(&n->broker, &o->broker, sizeof n->broker)) {
+		log_warnx("reload refused, old rules kept: site, topic_prefix, "
+		    "database and broker need a restart");
+		conf_free(n);
+		return;
+	}
+	conf_free(h->conf);
+	h->conf = n;
+	log_init("hubd", hubd_level(n, debug), 0);
+	if (supervise_sync(h) < 0)
+		log_warnx("supervision: cannot load counters");
+	log_info("config: reloaded %s", path);
+}
+
+static void
+hubd_signal(struct hub *h, int sfd, int *quit, const char *path, int debug)
+{
+	struct signalfd_siginfo si;
+
+	while (read(sfd, &si, sizeof si) == (ssize_t)sizeof si) {
+		if (si.ssi_signo == SIGHUP)
+			hubd_reload(h, path, debug);
+		else
+			*quit = 1;
+	}
+}
+
+static void
+hubd_mqtt_event(struct hub *h, struct mqtt_ev *ev)
+{
+	switch (ev->type) {
+	case MQTT_EV_CONNECTED:
+		log_info("mqtt: connected to %s:%d", h->conf->broker.host,
+		    h->conf->broker.port);
+		outbox_hub_status(h, 1);
+		outbox_flush(h);
+		supervise_reconnected(h);
+		break;
+	case MQTT_EV_CONNECT_FAILED:
+	case MQTT_EV_LOST:
+		log_warnx("mqtt: %s, retry in %lld ms", ev->detail,
+		    (long long)mqtt_timeout_ms(h->mqtt, clock_mono_ms()));
+		break;
+	case MQTT_EV_MESSAGE:
+		inbox_message(h, ev);
+		break;
+	case MQTT_EV_DELIVERED:
+		break;
+	}
+}
+
+static void
+hubd_timers(struct hub *h)
+{
+	struct timer *tm;
+	int64_t now = clock_mono_ms();
+
+	mqtt_service(h->mqtt, now);
+	while ((tm = timers_pop_due(&h->timers, now)) != NULL) {
+		if (tm->kind == HUB_TIMER_INCIDENT)
+			engine_timer(h, tm->owner);
+		else
+			supervise_timer(h, tm->owner);
+	}
+}
+
+/* Arm the timerfd for the earliest of the timers and a reconnect. */
+static void
+hubd_arm(struct hub *h, int tfd)
+{
+	struct itimerspec its;
+	struct timer *tm = timers_peek(&h->timers);
+	int64_t now = clock_mono_ms(), due = -1;
+	int64_t rc = mqtt_timeout_ms(h->mqtt, now);
+
+	if (tm)
+		due = tm->due_ms;
+	if (rc >= 0 && (due < 0 || now + rc < due))
+		due = now + rc;
+	memset(&its, 0, sizeof its);
+	if (due >= 0) {
+		/* an all-zero value would disarm; a past one fires at once */
+		if (due < 1)
+			due = 1;
+		its.it_value.tv_sec = due / 1000;
+		its.it_value.tv_nsec = (due % 1000) * 1000000;
+	}
+	if (timerfd_settime(tfd, TFD_TIMER_ABSTIME, &its, NULL) < 0)
+		log_warn("timerfd");
+}
+
+static void
+hubd_loop(struct hub *h, int sfd, int tfd, const char *path, int debug)
+{
+	struct pollfd pfd[PFD_MAX];
+	struct mqtt_ev ev;
+	int quit = 0;
+	uint64_t ticks;
+
+	pfd[PFD_SIGNAL] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+	pfd[PFD_TIMER] = (struct pollfd){ .fd = tfd, .events = POLLIN };
+	pfd[PFD_MQTT] = (struct pollfd){ .fd = mqtt_fd(h->mqtt), .events = POLLIN };
+	while (!quit) {
+		hubd_arm(h, tfd);
+		if (poll(pfd, PFD_MAX, -1) < 0) {
+			if (errno != EINTR)
+				fatal("poll");
+			continue;
+		}
+		if (pfd[PFD_SIGNAL].revents & POLLIN)
+			hubd_signal(h, sfd, &quit, path, debug);
+		if ((pfd[PFD_TIMER].revents & POLLIN) &&
+		    read(tfd, &ticks, sizeof ticks) < 0 && errno != EAGAIN)
+			log_warn("timerfd");
+		hubd_timers(h);
+		for (int i = 0; i < HUBD_MSGS_PER_TURN && mqtt_next(h->mqtt, &ev);
+		    i++) {
+			hubd_mqtt_event(h, &ev);
+			mqtt_ev_release(&ev);
+		}
+		engine_commit(h);
+		/* a publish Paho refused while connected waits only a turn */
+		if (h->outq_len && mqtt_is_connected(h->mqtt))
+			outbox_flush(h);
+	}
+}
+
+static int
+hubd_fds(int *sfd, int *tfd)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	/* before Paho starts its threads, so they inherit the mask */
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -1;
+	signal(SIGPIPE, SIG_IGN);
+	*sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	*tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	return *sfd < 0 || *tfd < 0 ? -1 : 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct hubd_opts o = { 0 };
+	char err[CONF_ERR_MAX];
+	struct hub *h;
+	int rc, sfd, tfd;
+
+	if ((rc = hubd_options(argc, argv, &o)) >= 0)
+		return rc;
+	log_init("hubd", o.debug ? LOG_LVL_DEBUG : LOG_LVL_INFO, 0);
+	if (!(h = calloc(1, sizeof *h)))
+		fatal("calloc");
+	if (!(h->conf = conf_load(o.path, err, sizeof err)))
+		fatalx("%s", err);
+	if (o.check) {
+		if (o.verbose)
+			conf_print(h->conf, stdout);
+		conf_free(h->conf);
+		free(h);
+		return 0;
+	}
+	log_init("hubd", hubd_level(h->conf, o.debug), 0);
+	if (hubd_fds(&sfd, &tfd) < 0)
+		fatal("signalfd/timerfd");
+	if (!(h->store = store_open(h->conf->database, err, sizeof err)))
+		fatalx("store: %s", err);
+	timers_init(&h->timers);
+	if (engine_restore(h) < 0 || supervise_sync(h) < 0)
+		fatalx("store: cannot restore state: %s", store_errmsg(h->store));
+	if (!(h->mqtt = hubd_mqtt(h->conf)) || hubd_subscribe(h) < 0)
+		fatal("mqtt: cannot set up the client");
+	log_info("hub %s: started, %u people, %u counters, database %s",
+	    h->conf->site, h->conf->npeople, h->conf->ncounters,
+	    h->conf->database);
+	mqtt_connect(h->mqtt);
+
+	hubd_loop(h, sfd, tfd, o.path, o.debug);
+
+	log_info("hub %s: stopping; %" PRIu64 " events, %" PRIu64 " duplicates, "
+	    "%" PRIu64 " replies, %" PRIu64 " malformed, %" PRIu64 " refused",
+	    h->conf->site, h->stats.events, h->stats.duplicates,
+	    h->stats.replies, h->stats.malformed, h->stats.security);
+	engine_commit(h);
+	outbox_hub_status(h, 0);
+	mqtt_disconnect(h->mqtt, 1000);
+	mqtt_free(h->mqtt);
+	engine_free(h);
+	supervise_free(h);
+	timers_free(&h->timers);
+	outbox_free(h);
+	store_close(h->store);
+	conf_free(h->conf);
+	close(sfd);
+	close(tfd);
+	free(h);
+	return 0;
+}

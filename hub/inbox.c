@@ -1,0 +1,124 @@
+/* inbox.c: every message from the broker — logged, its topic and payload
+ * checked, then handed on. A malformed payload is counted and dropped with
+ * its reason; a payload that claims another counter or person than its
+ * topic is refused as a security event. Neither stops the flow. */
+#include "hub.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "clock.h"
+#include "log.h"
+
+static void
+inbox_reject(struct hub *h, const char *topic, const char *why, int security)
+{
+	if (security) {
+		h->stats.security++;
+		log_warnx("inbox: %s: refused (security, %" PRIu64 " so far): %s",
+		    topic, h->stats.security, why);
+	} else {
+		h->stats.malformed++;
+		log_warnx("inbox: %s: dropped (malformed, %" PRIu64 " so far): %s",
+		    topic, h->stats.malformed, why);
+	}
+	if (store_log(h->store, clock_wall_ms(), "reject", 0, topic, why,
+	    strlen(why)) < 0)
+		log_warnx("store: log: %s", store_errmsg(h->store));
+}
+
+static void
+inbox_event(struct hub *h, const struct proto_topic *t,
+    const struct mqtt_ev *m)
+{
+	struct proto_event ev;
+	const char *why;
+
+	if (proto_decode_event((const char *)m->payload, m->len, &ev, &why) < 0) {
+		inbox_reject(h, m->topic, why, 0);
+		return;
+	}
+	/* a board may publish only its own presses (broker ACLs aside) */
+	if (strcmp(ev.counter, t->id) != 0) {
+		inbox_reject(h, m->topic, "event counter differs from topic", 1);
+		return;
+	}
+	log_debug("event %s: %s %s at %s, attempt %u", ev.id,
+	    proto_kind_name(ev.kind), proto_gesture_name(ev.gesture),
+	    ev.counter, ev.attempt);
+	engine_event(h, &ev);
+}
+
+static void
+inbox_reply(struct hub *h, const struct proto_topic *t,
+    const struct mqtt_ev *m)
+{
+	struct proto_reply rp;
+	const char *why;
+	int k;
+
+	if (proto_decode_reply((const char *)m->payload, m->len, &rp, &why) < 0) {
+		inbox_reject(h, m->topic, why, 0);
+		return;
+	}
+	/* the topic names a pager: the person's id or their pager id */
+	k = conf_person_find(h->conf, rp.person);
+	if (strcmp(rp.person, t->id) != 0 &&
+	    (k < 0 || strcmp(h->conf->people[k].pager, t->id) != 0)) {
+		inbox_reject(h, m->topic, "reply person differs from topic", 1);
+		return;
+	}
+	engine_reply(h, &rp);
+}
+
+static void
+inbox_status(struct hub *h, const struct proto_topic *t,
+    const struct mqtt_ev *m)
+{
+	struct proto_status st;
+	const char *why;
+
+	if (m->len == 0)	/* a retained status being cleared */
+		return;
+	if (proto_decode_status((const char *)m->payload, m->len, &st, &why) < 0) {
+		inbox_reject(h, m->topic, why, 0);
+		return;
+	}
+	if (strcmp(st.counter, t->id) != 0) {
+		inbox_reject(h, m->topic, "status counter differs from topic", 1);
+		return;
+	}
+	supervise_status(h, &st, m->retained);
+}
+
+void
+inbox_message(struct hub *h, const struct mqtt_ev *m)
+{
+	struct proto_topic t;
+	const char *why = NULL;
+
+	if (store_begin(h->store) < 0)
+		log_warnx("store: begin: %s", store_errmsg(h->store));
+	if (store_log(h->store, clock_wall_ms(), "in", 0, m->topic,
+	    m->payload, m->len < PROTO_MAX_PAYLOAD ? m->len :
+	    PROTO_MAX_PAYLOAD) < 0)
+		log_warnx("store: log: %s", store_errmsg(h->store));
+	if (proto_topic_parse(m->topic, strlen(m->topic), h->conf->topic_prefix,
+	    &t, &why) < 0 || strcmp(t.site, h->conf->site) != 0) {
+		inbox_reject(h, m->topic, why ? why : "another site", 0);
+		return;
+	}
+	switch (t.type) {
+	case PROTO_TOPIC_EVENT:
+		inbox_event(h, &t, m);
+		break;
+	case PROTO_TOPIC_REPLY:
+		inbox_reply(h, &t, m);
+		break;
+	case PROTO_TOPIC_STATUS:
+		inbox_status(h, &t, m);
+		break;
+	default:
+		break;	/* not subscribed; nothing to do */
+	}
+}

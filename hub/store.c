@@ -1,0 +1,595 @@
+/* store.c: the only file that includes <sqlite3.h>. Schema migrations,
+ * cached statements, and the rows behind incidents and their history. */
+#include "store.h"
+
+#include <sqlite3.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Migration i takes the schema from user_version i to i + 1. */
+static const char *const store_migrations[] = {
+	"CREATE TABLE incidents ("
+	" id INTEGER PRIMARY KEY, counter TEXT NOT NULL, event TEXT NOT NULL,"
+	" kind TEXT NOT NULL, state TEXT NOT NULL, step INTEGER NOT NULL,"
+	" round INTEGER NOT NULL, min_responders INTEGER NOT NULL,"
+	" flags INTEGER NOT NULL, category TEXT, note TEXT,"
+	" pressed_at INTEGER, received_at INTEGER NOT NULL,"
+	" first_page_at INTEGER, acked_at INTEGER, on_scene_at INTEGER,"
+	" resolved_at INTEGER, closed_at INTEGER, response_ms INTEGER,"
+	" timer TEXT NOT NULL, due_at INTEGER);"
+	"CREATE INDEX incidents_open ON incidents(id) WHERE closed_at IS NULL;"
+	"CREATE TABLE events ("
+	" id TEXT PRIMARY KEY, incident INTEGER REFERENCES incidents(id),"
+	" counter TEXT NOT NULL, boot TEXT NOT NULL, seq INTEGER NOT NULL,"
+	" kind TEXT NOT NULL, gesture TEXT NOT NULL, button TEXT,"
+	" pressed_at INTEGER NOT NULL, held_ms INTEGER,"
+	" received_at INTEGER NOT NULL, attempt INTEGER NOT NULL,"
+	" upgrades TEXT);"
+	"CREATE INDEX events_incident ON events(incident);"
+	"CREATE TABLE responders ("
+	" incident INTEGER NOT NULL REFERENCES incidents(id),"
+	" person TEXT NOT NULL, flags INTEGER NOT NULL, step INTEGER NOT NULL,"
+	" paged_at INTEGER, acked_at INTEGER, PRIMARY KEY (incident, person));"
+	"CREATE TABLE pages ("
+	" id INTEGER PRIMARY KEY, incident INTEGER NOT NULL, person TEXT NOT NULL,"
+	" step INTEGER NOT NULL, channel TEXT NOT NULL DEFAULT 'mqtt',"
+	" type TEXT NOT NULL, sent_at INTEGER NOT NULL, outcome TEXT NOT NULL,"
+	" reason TEXT);"
+	"CREATE INDEX pages_incident ON pages(incident, person);"
+	"CREATE TABLE acks ("
+	" id INTEGER PRIMARY KEY, incident INTEGER NOT NULL, person TEXT NOT NULL,"
+	" step INTEGER NOT NULL, at INTEGER NOT NULL);"
+	"CREATE TABLE log ("
+	" id INTEGER PRIMARY KEY, at INTEGER NOT NULL, kind TEXT NOT NULL,"
+	" incident INTEGER, topic TEXT, body TEXT);"
+	"CREATE TABLE counter_status ("
+	" id INTEGER PRIMARY KEY, counter TEXT NOT NULL, state TEXT NOT NULL,"
+	" at INTEGER NOT NULL, detail TEXT);"
+	"CREATE INDEX counter_status_counter ON counter_status(counter, id);",
+};
+
+enum store_st {
+	ST_EVENT_FIND, ST_EVENT_ADD, ST_INC_SAVE, ST_RESP_SAVE, ST_INC_MAX,
+	ST_INC_OPEN, ST_RESP_LOAD, ST_PAGE_ADD, ST_PAGE_OUTCOME, ST_ACK_ADD,
+	ST_LOG, ST_CSTATE, ST_CSTATE_LAST, ST_BEGIN, ST_COMMIT, ST_ROLLBACK,
+	ST_COUNT
+};
+
+static const char *const store_sql[ST_COUNT] = {
+	[ST_EVENT_FIND] = "SELECT incident FROM events WHERE id = ?",
+	[ST_EVENT_ADD] = "INSERT INTO events (id, incident, counter, boot, seq,"
+	    " kind, gesture, button, pressed_at, held_ms, received_at, attempt,"
+	    " upgrades) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	/* an upsert, not REPLACE: a REPLACE deletes the row events point at */
+	[ST_INC_SAVE] = "INSERT INTO incidents (id, counter, event,"
+	    " kind, state, step, round, min_responders, flags, category, note,"
+	    " pressed_at, received_at, first_page_at, acked_at, on_scene_at,"
+	    " resolved_at, closed_at, response_ms, timer, due_at)"
+	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+	    " ON CONFLICT (id) DO UPDATE SET kind = excluded.kind,"
+	    " state = excluded.state, step = excluded.step,"
+	    " round = excluded.round, min_responders = excluded.min_responders,"
+	    " flags = excluded.flags, category = excluded.category,"
+	    " note = excluded.note, first_page_at = excluded.first_page_at,"
+	    " acked_at = excluded.acked_at, on_scene_at = excluded.on_scene_at,"
+	    " resolved_at = excluded.resolved_at, closed_at = excluded.closed_at,"
+	    " response_ms = excluded.response_ms, timer = excluded.timer,"
+	    " due_at = excluded.due_at",
+	[ST_RESP_SAVE] = "INSERT OR REPLACE INTO responders (incident, person,"
+	    " flags, step, paged_at, acked_at) VALUES (?,?,?,?,?,?)",
+	[ST_INC_MAX] = "SELECT coalesce(max(id), 0) FROM incidents",
+	[ST_INC_OPEN] = "SELECT id, counter, event, kind, state, step, round,"
+	    " min_responders, flags, category, note, pressed_at, received_at,"
+	    " first_page_at, acked_at, on_scene_at, resolved_at, closed_at,"
+	    " timer, due_at FROM incidents WHERE closed_at IS NULL ORDER BY id",
+	[ST_RESP_LOAD] = "SELECT person, flags, step, paged_at, acked_at"
+	    " FROM responders WHERE incident = ? ORDER BY rowid",
+	[ST_PAGE_ADD] = "INSERT INTO pages (incident, person, step, type,"
+	    " sent_at, outcome, reason) VALUES (?,?,?,?,?,?,?)",
+	[ST_PAGE_OUTCOME] = "UPDATE pages SET outcome = ? WHERE incident = ?"
+	    " AND person = ? AND type = 'page' AND outcome = 'sent'",
+	[ST_ACK_ADD] = "INSERT INTO acks (incident, person, step, at)"
+	    " VALUES (?,?,?,?)",
+	[ST_LOG] = "INSERT INTO log (at, kind, incident, topic, body)"
+	    " VALUES (?,?,?,?,?)",
+	[ST_CSTATE] = "INSERT INTO counter_status (counter, state, at, detail)"
+	    " VALUES (?,?,?,?)",
+	[ST_CSTATE_LAST] = "SELECT counter, state, at FROM counter_status"
+	    " WHERE id IN (SELECT max(id) FROM counter_status GROUP BY counter)",
+	[ST_BEGIN] = "BEGIN IMMEDIATE",
+	[ST_COMMIT] = "COMMIT",
+	[ST_ROLLBACK] = "ROLLBACK",
+};
+
+struct store {
+	sqlite3 *db;
+	sqlite3_stmt *st[ST_COUNT];
+	int in_tx;
+};
+
+const char *
+store_errmsg(const struct store *s)
+{
+	return sqlite3_errmsg(s->db);
+}
+
+/* The cached statement for id, reset and unbound; NULL on error. */
+static sqlite3_stmt *
+store_stmt(struct store *s, enum store_st id)
+{
+	sqlite3_stmt *st = s->st[id];
+
+	if (!st) {
+		if (sqlite3_prepare_v3(s->db, store_sql[id], -1,
+		    SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+			return NULL;
+		s->st[id] = st;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return st;
+}
+
+/* Bind helpers: empty strings and zero times are stored as NULL. */
+static void
+store_bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v && v[0])
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static void
+store_bind_time(sqlite3_stmt *st, int i, int64_t ms)
+{
+	if (ms)
+		sqlite3_bind_int64(st, i, ms);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* Run a statement that returns no rows; 0 or -1. */
+static int
+store_done(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+store_exec_id(struct store *s, enum store_st id)
+{
+	sqlite3_stmt *st = store_stmt(s, id);
+
+	return st ? store_done(st) : -1;
+}
+
+int
+store_begin(struct store *s)
+{
+	if (s->in_tx)
+		return 0;
+	if (store_exec_id(s, ST_BEGIN) < 0)
+		return -1;
+	s->in_tx = 1;
+	return 0;
+}
+
+int
+store_commit(struct store *s)
+{
+	if (!s->in_tx)
+		return 0;
+	s->in_tx = 0;
+	if (store_exec_id(s, ST_COMMIT) == 0)
+		return 0;
+	store_exec_id(s, ST_ROLLBACK);
+	return -1;
+}
+
+int
+store_in_tx(const struct store *s)
+{
+	return s->in_tx;
+}
+
+static int
+store_migrate(struct store *s, char *err, size_t errlen)
+{
+	const int n = (int)(sizeof store_migrations / sizeof *store_migrations);
+	sqlite3_stmt *st;
+	char sql[64];
+	int v = -1;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st,
+	    NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (v < 0 || v > n) {
+		snprintf(err, errlen, "schema version %d unknown (this hubd "
+		    "knows up to %d)", v, n);
+		return -1;
+	}
+	for (; v < n; v++) {
+		snprintf(sql, sizeof sql, "PRAGMA user_version = %d;", v + 1);
+		if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) ||
+		    sqlite3_exec(s->db, store_migrations[v], NULL, NULL, NULL) ||
+		    sqlite3_exec(s->db, sql, NULL, NULL, NULL) ||
+		    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL)) {
+			snprintf(err, errlen, "migration to version %d: %s", v + 1,
+			    sqlite3_errmsg(s->db));
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+struct store *
+store_open(const char *path, char *err, size_t errlen)
+{
+	struct store *s = calloc(1, sizeof *s);
+
+	if (!s) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return NULL;
+	}
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path,
+		    s->db ? sqlite3_errmsg(s->db) : "cannot open");
+		goto err_close;
+	}
+	/* WAL lets panicctl read while the hub writes; FULL makes a commit
+	 * (and so a receipt to the board) survive a power cut too. */
+	sqlite3_busy_timeout(s->db, 2000);
+	if (sqlite3_exec(s->db, "PRAGMA journal_mode = WAL;"
+	    "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+	    NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(s->db));
+		goto err_close;
+	}
+	if (store_migrate(s, err, errlen) < 0)
+		goto err_close;
+	return s;
+
+err_close:
+	sqlite3_close(s->db);
+	free(s);
+	return NULL;
+}
+
+void
+store_close(struct store *s)
+{
+	if (!s)
+		return;
+	if (s->in_tx)
+		store_exec_id(s, ST_ROLLBACK);
+	for (int i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(s->st[i]);
+	sqlite3_close(s->db);
+	free(s);
+}
+
+int
+store_event_find(struct store *s, const char *id, int64_t *incident)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_EVENT_FIND);
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*incident = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_event_add(struct store *s, const struct proto_event *ev,
+    int64_t incident, int64_t received_ms)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_EVENT_ADD);
+
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, ev->id, -1, SQLITE_TRANSIENT);
+	if (incident)
+		sqlite3_bind_int64(st, 2, incident);
+	sqlite3_bind_text(st, 3, ev->counter, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, ev->boot, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 5, (int64_t)ev->seq);
+	sqlite3_bind_text(st, 6, proto_kind_name(ev->kind), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, proto_gesture_name(ev->gesture), -1,
+	    SQLITE_STATIC);
+	store_bind_text(st, 8, ev->button);
+	sqlite3_bind_int64(st, 9, ev->pressed_ms);
+	if (ev->held_ms >= 0)
+		sqlite3_bind_int64(st, 10, ev->held_ms);
+	sqlite3_bind_int64(st, 11, received_ms);
+	sqlite3_bind_int64(st, 12, ev->attempt);
+	store_bind_text(st, 13, ev->upgrades);
+	return store_done(st);
+}
+
+static int
+store_responders_save(struct store *s, const struct incident *inc)
+{
+	for (unsigned i = 0; i < inc->npeople; i++) {
+		const struct incident_person *p = &inc->people[i];
+		sqlite3_stmt *st = store_stmt(s, ST_RESP_SAVE);
+
+		if (!st)
+			return -1;
+		sqlite3_bind_int64(st, 1, inc->id);
+		sqlite3_bind_text(st, 2, p->id, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int(st, 3, (int)p->flags);
+		sqlite3_bind_int(st, 4, (int)p->step);
+		store_bind_time(st, 5, p->paged_ms);
+		store_bind_time(st, 6, p->acked_ms);
+		if (store_done(st) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+store_incident_save(struct store *s, const struct incident *inc)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_INC_SAVE);
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, inc->id);
+	sqlite3_bind_text(st, 2, inc->counter, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, inc->event, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, proto_kind_name(inc->kind), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, proto_istate_name(inc->state), -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_int(st, 6, (int)inc->step);
+	sqlite3_bind_int(st, 7, (int)inc->round);
+	sqlite3_bind_int(st, 8, (int)inc->needed);
+	sqlite3_bind_int(st, 9, (int)inc->flags);
+	if (inc->category != PROTO_CAT_NONE)
+		sqlite3_bind_text(st, 10, proto_category_name(inc->category), -1,
+		    SQLITE_STATIC);
+	store_bind_text(st, 11, inc->note);
+	store_bind_time(st, 12, inc->pressed_ms);
+	sqlite3_bind_int64(st, 13, inc->received_ms);
+	store_bind_time(st, 14, inc->first_page_ms);
+	store_bind_time(st, 15, inc->acked_ms);
+	store_bind_time(st, 16, inc->on_scene_ms);
+	store_bind_time(st, 17, inc->resolved_ms);
+	store_bind_time(st, 18, inc->closed_ms);
+	if (inc->acked_ms)
+		sqlite3_bind_int64(st, 19, inc->acked_ms - inc->received_ms);
+	sqlite3_bind_text(st, 20, incident_timer_name(inc->timer), -1,
+	    SQLITE_STATIC);
+	store_bind_time(st, 21, inc->due_ms);
+	if (store_done(st) < 0)
+		return -1;
+	return store_responders_save(s, inc);
+}
+
+int64_t
+store_incident_max_id(struct store *s)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_INC_MAX);
+	int64_t v = -1;
+
+	if (!st)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return v;
+}
+
+/* Copy text column i into buf ("" for NULL). */
+static void
+store_col_text(sqlite3_stmt *st, int i, char *buf, size_t size)
+{
+	const unsigned char *v = sqlite3_column_text(st, i);
+
+	snprintf(buf, size, "%s", v ? (const char *)v : "");
+}
+
+static int
+store_responders_load(struct store *s, struct incident *inc)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_RESP_LOAD);
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, inc->id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+	    inc->npeople < INCIDENT_PEOPLE_MAX) {
+		struct incident_person *p = &inc->people[inc->npeople++];
+
+		store_col_text(st, 0, p->id, sizeof p->id);
+		p->flags = (unsigned)sqlite3_column_int(st, 1);
+		p->step = (uint32_t)sqlite3_column_int(st, 2);
+		p->paged_ms = sqlite3_column_int64(st, 3);
+		p->acked_ms = sqlite3_column_int64(st, 4);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Fill inc from the current row of ST_INC_OPEN; -1 if a name is unknown. */
+static int
+store_incident_row(sqlite3_stmt *st, struct incident *inc)
+{
+	char kind[32], state[32], cat[32], timer[32];
+
+	memset(inc, 0, sizeof *inc);
+	inc->id = sqlite3_column_int64(st, 0);
+	store_col_text(st, 1, inc->counter, sizeof inc->counter);
+	store_col_text(st, 2, inc->event, sizeof inc->event);
+	store_col_text(st, 3, kind, sizeof kind);
+	store_col_text(st, 4, state, sizeof state);
+	inc->step = (uint32_t)sqlite3_column_int(st, 5);
+	inc->round = (uint32_t)sqlite3_column_int(st, 6);
+	inc->needed = (uint32_t)sqlite3_column_int(st, 7);
+	inc->flags = (unsigned)sqlite3_column_int(st, 8);
+	store_col_text(st, 9, cat, sizeof cat);
+	store_col_text(st, 10, inc->note, sizeof inc->note);
+	inc->pressed_ms = sqlite3_column_int64(st, 11);
+	inc->received_ms = sqlite3_column_int64(st, 12);
+	inc->first_page_ms = sqlite3_column_int64(st, 13);
+	inc->acked_ms = sqlite3_column_int64(st, 14);
+	inc->on_scene_ms = sqlite3_column_int64(st, 15);
+	inc->resolved_ms = sqlite3_column_int64(st, 16);
+	inc->closed_ms = sqlite3_column_int64(st, 17);
+	store_col_text(st, 18, timer, sizeof timer);
+	inc->due_ms = sqlite3_column_int64(st, 19);
+	inc->category = PROTO_CAT_NONE;
+	if (proto_kind_parse(kind, strlen(kind), &inc->kind) < 0 ||
+	    proto_istate_parse(state, strlen(state), &inc->state) < 0 ||
+	    incident_timer_parse(timer, &inc->timer) < 0 ||
+	    (cat[0] && proto_category_parse(cat, strlen(cat), &inc->category) < 0))
+		return -1;
+	return 0;
+}
+
+int
+store_incident_each_open(struct store *s,
+    int (*fn)(void *arg, const struct incident *inc), void *arg)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_INC_OPEN);
+	struct incident *inc = malloc(sizeof *inc);
+	int rc = -1, step;
+
+	if (!st || !inc)
+		goto out;
+	/* ST_INC_OPEN stays on its row while responders load: it is a
+	 * different statement, so both may be active. */
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (store_incident_row(st, inc) < 0 ||
+		    store_responders_load(s, inc) < 0 || fn(arg, inc) < 0)
+			goto out;
+	}
+	rc = step == SQLITE_DONE ? 0 : -1;
+out:
+	if (st)
+		sqlite3_reset(st);
+	free(inc);
+	return rc;
+}
+
+int
+store_page_add(struct store *s, int64_t incident, const char *person,
+    uint32_t step, const char *type, int64_t sent_ms, const char *reason)
+{
+	int page = strcmp(type, "page") == 0;
+	sqlite3_stmt *st;
+
+	/* A fresh page supersedes one still unanswered. */
+	if (page && store_page_outcome(s, incident, person, "repeated") < 0)
+		return -1;
+	if (!(st = store_stmt(s, ST_PAGE_ADD)))
+		return -1;
+	sqlite3_bind_int64(st, 1, incident);
+	sqlite3_bind_text(st, 2, person, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 3, (int)step);
+	sqlite3_bind_text(st, 4, type, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 5, sent_ms);
+	sqlite3_bind_text(st, 6, page ? "sent" : "info", -1, SQLITE_STATIC);
+	store_bind_text(st, 7, reason);
+	return store_done(st);
+}
+
+int
+store_page_outcome(struct store *s, int64_t incident, const char *person,
+    const char *outcome)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_PAGE_OUTCOME);
+
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, outcome, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, incident);
+	sqlite3_bind_text(st, 3, person, -1, SQLITE_TRANSIENT);
+	return store_done(st);
+}
+
+int
+store_ack_add(struct store *s, int64_t incident, const char *person,
+    uint32_t step, int64_t at_ms)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_ACK_ADD);
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, incident);
+	sqlite3_bind_text(st, 2, person, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 3, (int)step);
+	sqlite3_bind_int64(st, 4, at_ms);
+	return store_done(st);
+}
+
+int
+store_log(struct store *s, int64_t at_ms, const char *kind, int64_t incident,
+    const char *topic, const void *body, size_t len)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_LOG);
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, at_ms);
+	sqlite3_bind_text(st, 2, kind, -1, SQLITE_TRANSIENT);
+	if (incident)
+		sqlite3_bind_int64(st, 3, incident);
+	store_bind_text(st, 4, topic);
+	if (body)
+		sqlite3_bind_text(st, 5, body, (int)len, SQLITE_TRANSIENT);
+	return store_done(st);
+}
+
+int
+store_counter_state(struct store *s, const char *counter, const char *state,
+    int64_t at_ms, const char *detail)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_CSTATE);
+
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, counter, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, state, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, at_ms);
+	store_bind_text(st, 4, detail);
+	return store_done(st);
+}
+
+int
+store_counter_each_last(struct store *s,
+    int (*fn)(void *arg, const char *counter, const char *state,
+    int64_t at_ms), void *arg)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_CSTATE_LAST);
+	int rc;
+
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (fn(arg, (const char *)sqlite3_column_text(st, 0),
+		    (const char *)sqlite3_column_text(st, 1),
+		    sqlite3_column_int64(st, 2)) < 0) {
+			sqlite3_reset(st);
+			return -1;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}

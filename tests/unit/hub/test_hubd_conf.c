@@ -1,0 +1,242 @@
+/* test_hubd_conf.c: hubd.conf — the example branch loads, defaults fill in,
+ * and every broken reference or value is refused with "file:line: key:
+ * reason". */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "hubtest.h"
+
+#define EXAMPLE "config/example-branch/hubd.conf"
+#define GOLDEN	"tests/unit/hub/hubd-example.ok"
+
+/* Lines 1-4; a case's own text is line 5. */
+#define MIN_HEAD \
+	"site = \"b1\";\n" \
+	"fallback = [\"person:boss\"];\n" \
+	"people = ( { id = \"boss\"; name = \"B\"; roles = [\"manager\", \"facility\"]; } );\n" \
+	"zones = ( { id = \"A\"; } );\n"
+#define MIN_POLICIES \
+	"policies = ( { kind = \"help\"; steps = ( { targets = [\"person:boss\"]; wait_s = 1; } ); },\n" \
+	" { kind = \"emergency\"; steps = ( { targets = [\"person:boss\"]; wait_s = 1; } ); } );\n"
+#define EMERGENCY_OK \
+	" { kind = \"emergency\"; steps = ( { targets = [\"person:boss\"]; wait_s = 1; } ); }"
+#define SHIFT(rest) "shifts = ( { zone = \"A\"; " rest " } );"
+
+struct bad_case {
+	const char *line;	/* line 5 */
+	int policies;		/* append the standard policies */
+	const char *want;	/* expected after the file name */
+};
+
+static const struct bad_case bad_cases[] = {
+	{ SHIFT("days = [\"mon\"]; from = \"09:00\"; to = \"12:00\"; supervisor = \"nobody\";"),
+	  1, ":5: shifts.[0].supervisor: unknown person \"nobody\"" },
+	{ "shifts = ( { zone = \"Z\"; days = [\"mon\"]; from = \"09:00\"; to = \"12:00\"; supervisor = \"boss\"; } );",
+	  1, ":5: shifts.[0].zone: unknown zone \"Z\"" },
+	{ SHIFT("days = [\"mon\"]; from = \"9:00\"; to = \"12:00\"; supervisor = \"boss\";"),
+	  1, ":5: shifts.[0].from: expected a time \"HH:MM\"" },
+	{ SHIFT("days = [\"monday\"]; from = \"09:00\"; to = \"12:00\"; supervisor = \"boss\";"),
+	  1, ":5: shifts.[0].days.[0]: expected a day" },
+	{ SHIFT("days = [\"mon\"]; from = \"09:00\"; to = \"09:00\"; supervisor = \"boss\";"),
+	  1, ":5: shifts.[0].to: a shift must not end when it starts" },
+	{ SHIFT("days = [\"mon\"]; from = \"09:00\"; to = \"24:01\"; supervisor = \"boss\";"),
+	  1, ":5: shifts.[0].to: expected a time" },
+	{ "counters = ( { id = \"c1\"; label = \"x\"; zone = \"Q\"; } );",
+	  1, ":5: counters.[0].zone: unknown zone \"Q\"" },
+	{ "counters = ( { id = \"c/1\"; label = \"x\"; zone = \"A\"; } );",
+	  1, ":5: counters.[0].id: \"c/1\" is not a valid id" },
+	{ "teams = ( { id = \"t\"; members = [\"ghost\"]; } );",
+	  1, ":5: teams.[0].members.[0]: unknown person \"ghost\"" },
+	{ "exceptions = ( { type = \"absence\"; date = \"2026-02-30\"; person = \"boss\"; } );",
+	  1, ":5: exceptions.[0].date: expected a date" },
+	{ "exceptions = ( { type = \"holiday\"; date = \"2026-02-29\"; } );",
+	  1, ":5: exceptions.[0].date: expected a date" },	/* not a leap year */
+	{ "exceptions = ( { type = \"holiday\"; date = \"2028-02-29\"; until = \"2028-02-28\"; } );",
+	  1, ":5: exceptions.[0].until: expected a date \"YYYY-MM-DD\" not before date" },
+	{ "exceptions = ( { type = \"absence\"; date = \"2026-02-03\"; } );",
+	  1, ":5: exceptions.[0]: an absence needs \"person\"" },
+	{ "exceptions = ( { type = \"vacation\"; date = \"2026-02-03\"; } );",
+	  1, ":5: exceptions.[0].type: expected \"holiday\" or \"absence\"" },
+	{ "bogus = 1;", 1, ":5: bogus: unknown key" },
+	{ "timezone = \"Mars/Olympus_Mons\";", 1, ":5: timezone: unknown time zone" },
+	{ "timeouts = { cancel_grace_s = 5; cancel_grace_ms = 5000; };",
+	  1, ":5: timeouts.cancel_grace_ms: give cancel_grace_s or cancel_grace_ms" },
+	{ "timeouts = { on_scene_timeout_s = 0; };",
+	  1, ":5: timeouts.on_scene_timeout_s: 0 is out of range" },
+	{ "supervision = { maint_role = \"janitor\"; };",
+	  1, ":5: supervision: nobody holds the maintenance role \"janitor\"" },
+	{ "policies = ( { kind = \"help\"; steps = ( { targets = [\"person:boss\"]; wait_s = 1; } ); } );",
+	  0, ":5: policies: no policy for kind \"emergency\"" },
+	{ "policies = ( { kind = \"help\"; steps = ( { targets = [\"role:janitor\"]; wait_s = 1; } ); }," EMERGENCY_OK " );",
+	  0, ":5: policies.[0].steps.[0].targets.[0]: \"role:janitor\" names nobody" },
+	{ "policies = ( { kind = \"help\"; steps = ( { targets = [\"team:\"]; wait_s = 1; } ); }," EMERGENCY_OK " );",
+	  0, ":5: policies.[0].steps.[0].targets.[0]: expected supervisor, backup" },
+	{ "policies = ( { kind = \"help\"; steps = ( { targets = [\"person:boss\"]; } ); }," EMERGENCY_OK " );",
+	  0, ":5: policies.[0].steps.[0]: missing required key \"wait_s\"" },
+	{ "policies = ( { kind = \"cancel\"; steps = ( { targets = [\"person:boss\"]; wait_s = 1; } ); }," EMERGENCY_OK " );",
+	  0, ":5: policies.[0].kind: expected help, emergency or test" },
+	{ "policies = ( { kind = \"help\"; min_responders = 0; steps = ( { targets = [\"person:boss\"]; wait_s = 1; } ); }," EMERGENCY_OK " );",
+	  0, ":5: policies.[0].min_responders: 0 is out of range" },
+};
+
+static void
+test_bad_configs(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof bad_cases / sizeof *bad_cases; i++) {
+		const struct bad_case *k = &bad_cases[i];
+		char text[4096], err[CONF_ERR_MAX] = "";
+		struct hub_conf *c;
+
+		snprintf(text, sizeof text, "%s%s\n%s", MIN_HEAD, k->line,
+		    k->policies ? MIN_POLICIES : "");
+		c = ht_conf_try(text, err, sizeof err);
+		if (c || !strstr(err, k->want) ||
+		    strncmp(err, "/tmp/hubtest-", 13) != 0)
+			fail_msg("case %zu: got \"%s\", want \"...%s\"", i,
+			    c ? "(loaded)" : err, k->want);
+	}
+}
+
+static void
+test_minimal_defaults(void **state)
+{
+	struct hub_conf *c = ht_conf(MIN_HEAD MIN_POLICIES);
+
+	(void)state;
+	assert_string_equal(c->topic_prefix, "panic");
+	assert_string_equal(c->timezone, "UTC");
+	assert_string_equal(c->broker.host, "localhost");
+	assert_int_equal(c->broker.port, 1883);
+	assert_string_equal(c->broker.client_id, "hubd-b1");
+	assert_int_equal(c->cancel_grace_ms, 30000);
+	assert_int_equal(c->on_scene_timeout_ms, 180000);
+	assert_int_equal(c->relief_after_ms, 1200000);
+	assert_int_equal(c->heartbeat_misses, 2);
+	assert_string_equal(c->maint_role, "facility");
+	assert_string_equal(c->people[0].pager, "boss");
+	assert_int_equal(c->policies[PROTO_KIND_HELP].min_responders, 1);
+	assert_int_equal(c->policies[PROTO_KIND_HELP].repeat, 0);
+	assert_int_equal(c->policies[PROTO_KIND_HELP].steps[0].wait_ms, 1000);
+	conf_free(c);
+}
+
+static void
+test_example_branch(void **state)
+{
+	char err[CONF_ERR_MAX] = "";
+	struct hub_conf *c = conf_load(EXAMPLE, err, sizeof err);
+	int k;
+
+	(void)state;
+	if (!c)
+		fail_msg("%s", err);
+	assert_string_equal(c->site, "shibuya");
+	assert_string_equal(c->timezone, "Asia/Tokyo");
+	assert_string_equal(c->people[0].name, "佐藤 花子");
+	assert_string_equal(c->people[conf_person_find(c, "takahashi")].pager,
+	    "takahashi-phone");
+	k = conf_counter_find(c, "c03");
+	assert_true(k >= 0);
+	assert_string_equal(c->counters[k].label, "3番窓口");
+	assert_int_equal(c->counters[conf_counter_find(c, "r1")].min_responders, 2);
+	assert_int_equal(c->policies[PROTO_KIND_EMERGENCY].min_responders, 2);
+	assert_int_equal(c->policies[PROTO_KIND_EMERGENCY].steps[0].ntargets, 2);
+	assert_int_equal(c->policies[PROTO_KIND_TEST].defined, 1);
+	assert_int_equal(c->nexceptions, 2);
+	conf_free(c);
+}
+
+/* conf_print into a malloc'd string. */
+static char *
+print_conf(const struct hub_conf *c)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	conf_print(c, f);
+	fclose(f);
+	return buf;
+}
+
+static char *
+read_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = calloc(1, 65536);
+	size_t n;
+
+	assert_non_null(f);
+	n = fread(buf, 1, 65535, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* hubd --check -v of the example, against its golden form. To update
+ * after a deliberate change: bin/hubd -n -v -c EXAMPLE > GOLDEN. */
+static void
+test_example_golden(void **state)
+{
+	char err[CONF_ERR_MAX] = "";
+	struct hub_conf *c = conf_load(EXAMPLE, err, sizeof err);
+	char *got, *want = read_file(GOLDEN);
+
+	(void)state;
+	if (!c)
+		fail_msg("%s", err);
+	got = print_conf(c);
+	assert_string_equal(got, want);
+	free(got);
+	free(want);
+	conf_free(c);
+}
+
+/* What conf_print writes reads back to the same config. */
+static void
+test_print_reads_back(void **state)
+{
+	struct hub_conf *a = ht_conf("site = \"b1\";\n"
+	    "fallback = [\"person:boss\", \"team:t\"];\n"
+	    "broker = { username = \"hub\"; password = \"s3cret\"; };\n"
+	    "people = ( { id = \"boss\"; name = \"B\"; roles = [\"facility\"]; } );\n"
+	    "teams = ( { id = \"t\"; members = [\"boss\"]; } );\n"
+	    "zones = ( { id = \"Q\"; name = \"the \\\"quiet\\\" room \\\\ 2\"; } );\n"
+	    "counters = ( { id = \"q1\"; label = \"x\"; zone = \"Q\"; } );\n"
+	    "shifts = ( { zone = \"Q\"; days = [\"sun\", \"sat\"]; from = \"22:00\";"
+	    " to = \"06:30\"; supervisor = \"boss\"; } );\n"
+	    "exceptions = ( { type = \"holiday\"; date = \"2027-01-01\"; zone = \"Q\"; } );\n"
+	    MIN_POLICIES);
+	char *first = print_conf(a), *second;
+	struct hub_conf *b = ht_conf(first);
+
+	(void)state;
+	second = print_conf(b);
+	assert_string_equal(first, second);
+	assert_string_equal(b->zones[0].name, "the \"quiet\" room \\ 2");
+	/* the password is never printed */
+	assert_null(strstr(first, "s3cret"));
+	free(first);
+	free(second);
+	conf_free(a);
+	conf_free(b);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bad_configs),
+		cmocka_unit_test(test_minimal_defaults),
+		cmocka_unit_test(test_example_branch),
+		cmocka_unit_test(test_example_golden),
+		cmocka_unit_test(test_print_reads_back),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,320 @@
+/* test_store.c: the SQLite log — schema version and WAL, incidents and
+ * their people surviving a close and reopen, duplicate events found,
+ * uncommitted work gone, counter status history, unknown schemas refused. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store.h"
+
+struct fx {
+	char dir[64];
+	char path[128];
+};
+
+static int
+fx_setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+
+	snprintf(f->dir, sizeof f->dir, "/tmp/test_store-XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	snprintf(f->path, sizeof f->path, "%s/hub.db", f->dir);
+	*state = f;
+	return 0;
+}
+
+static int
+fx_teardown(void **state)
+{
+	struct fx *f = *state;
+	char p[160];
+
+	static const char *const suffix[] = { "", "-wal", "-shm" };
+	for (int i = 0; i < 3; i++) {
+		snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
+		unlink(p);
+	}
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+static struct store *
+fx_open(struct fx *f)
+{
+	char err[256] = "";
+	struct store *s = store_open(f->path, err, sizeof err);
+
+	if (!s)
+		fprintf(stderr, "# store_open: %s\n", err);
+	assert_non_null(s);
+	return s;
+}
+
+/* One text value of a query on the raw database. */
+static void
+fx_query(struct fx *f, const char *sql, char *out, size_t size)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	out[0] = '\0';
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(out, size, "%s", sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+static void
+make_incident(struct incident *inc, int64_t id, enum proto_istate state)
+{
+	memset(inc, 0, sizeof *inc);
+	inc->id = id;
+	snprintf(inc->counter, sizeof inc->counter, "c03");
+	snprintf(inc->event, sizeof inc->event, "c03:b0:%d", (int)id);
+	inc->kind = PROTO_KIND_EMERGENCY;
+	inc->state = state;
+	inc->step = 2;
+	inc->round = 1;
+	inc->needed = 2;
+	inc->flags = INC_F_FALLBACK;
+	inc->pressed_ms = 1000;
+	inc->received_ms = 1100;
+	inc->first_page_ms = 1101;
+	inc->acked_ms = 5100;
+	inc->timer = INC_TIMER_ON_SCENE;
+	inc->due_ms = 99000;
+	snprintf(inc->note, sizeof inc->note, "怒鳴る");
+	inc->npeople = 2;
+	snprintf(inc->people[0].id, PROTO_ID_MAX, "sato");
+	inc->people[0].flags = INC_P_ACKED;
+	inc->people[0].step = 1;
+	inc->people[0].paged_ms = 1101;
+	inc->people[0].acked_ms = 5100;
+	snprintf(inc->people[1].id, PROTO_ID_MAX, "tanaka");
+	inc->people[1].flags = INC_P_CANCELLED;
+	inc->people[1].step = 2;
+	if (state == PROTO_IST_CLOSED) {
+		inc->category = PROTO_CAT_FALSE_ALARM;
+		inc->closed_ms = inc->resolved_ms = 9000;
+		inc->timer = INC_TIMER_NONE;
+	}
+}
+
+static int
+collect(void *arg, const struct incident *inc)
+{
+	struct incident *out = arg;
+
+	assert_int_equal(out->npeople, 0);	/* only one is open */
+	*out = *inc;
+	return 0;
+}
+
+static void
+test_schema_and_wal(void **state)
+{
+	struct fx *f = *state;
+	struct store *s = fx_open(f);
+	char v[32];
+
+	store_close(s);
+	fx_query(f, "PRAGMA user_version", v, sizeof v);
+	assert_int_equal(atoi(v), STORE_SCHEMA_VERSION);
+	fx_query(f, "PRAGMA journal_mode", v, sizeof v);
+	assert_string_equal(v, "wal");
+	s = fx_open(f);		/* a second open migrates nothing */
+	store_close(s);
+}
+
+static void
+test_incident_round_trip(void **state)
+{
+	struct fx *f = *state;
+	struct store *s = fx_open(f);
+	struct incident a, b, got;
+
+	make_incident(&a, 1, PROTO_IST_ACKNOWLEDGED);
+	make_incident(&b, 2, PROTO_IST_CLOSED);
+	assert_int_equal(store_begin(s), 0);
+	assert_int_equal(store_incident_save(s, &a), 0);
+	assert_int_equal(store_incident_save(s, &b), 0);
+	a.step = 3;	/* a second save updates */
+	assert_int_equal(store_incident_save(s, &a), 0);
+	assert_int_equal(store_commit(s), 0);
+	store_close(s);
+
+	s = fx_open(f);
+	assert_true(store_incident_max_id(s) == 2);
+	memset(&got, 0, sizeof got);
+	assert_int_equal(store_incident_each_open(s, collect, &got), 0);
+	assert_true(got.id == 1);
+	assert_string_equal(got.counter, "c03");
+	assert_string_equal(got.event, "c03:b0:1");
+	assert_int_equal(got.kind, PROTO_KIND_EMERGENCY);
+	assert_int_equal(got.state, PROTO_IST_ACKNOWLEDGED);
+	assert_int_equal(got.step, 3);
+	assert_int_equal(got.round, 1);
+	assert_int_equal(got.needed, 2);
+	assert_int_equal(got.flags, INC_F_FALLBACK);
+	assert_int_equal(got.timer, INC_TIMER_ON_SCENE);
+	assert_true(got.due_ms == 99000);
+	assert_true(got.acked_ms == 5100 && got.on_scene_ms == 0);
+	assert_string_equal(got.note, "怒鳴る");
+	assert_int_equal(got.npeople, 2);
+	assert_string_equal(got.people[0].id, "sato");
+	assert_int_equal(got.people[0].flags, INC_P_ACKED);
+	assert_true(got.people[0].acked_ms == 5100);
+	assert_string_equal(got.people[1].id, "tanaka");
+	assert_int_equal(got.people[1].step, 2);
+	store_close(s);
+}
+
+static void
+test_events_and_duplicates(void **state)
+{
+	struct fx *f = *state;
+	struct store *s = fx_open(f);
+	struct incident inc;
+	struct proto_event ev;
+	int64_t id = -1;
+
+	make_incident(&inc, 4, PROTO_IST_PAGING);
+	memset(&ev, 0, sizeof ev);
+	snprintf(ev.id, sizeof ev.id, "c03:b0:4");
+	snprintf(ev.counter, sizeof ev.counter, "c03");
+	snprintf(ev.boot, sizeof ev.boot, "b0");
+	ev.seq = 4;
+	ev.held_ms = -1;
+	ev.attempt = 1;
+	store_begin(s);
+	assert_int_equal(store_event_find(s, ev.id, &id), 0);
+	assert_int_equal(store_incident_save(s, &inc), 0);
+	assert_int_equal(store_event_add(s, &ev, 4, 1234), 0);
+	/* seen inside the same transaction already */
+	assert_int_equal(store_event_find(s, ev.id, &id), 1);
+	assert_true(id == 4);
+	assert_int_equal(store_event_add(s, &ev, 4, 1235), -1);
+	assert_int_equal(store_commit(s), 0);
+	store_close(s);
+	s = fx_open(f);
+	id = -1;
+	assert_int_equal(store_event_find(s, "c03:b0:4", &id), 1);
+	assert_true(id == 4);
+	assert_int_equal(store_event_find(s, "c03:b0:5", &id), 0);
+	store_close(s);
+}
+
+static void
+test_uncommitted_is_gone(void **state)
+{
+	struct fx *f = *state;
+	struct store *s = fx_open(f);
+	struct incident inc;
+	char v[32];
+
+	make_incident(&inc, 9, PROTO_IST_PAGING);
+	store_begin(s);
+	assert_true(store_in_tx(s));
+	store_incident_save(s, &inc);
+	store_log(s, 1, "note", 9, NULL, "x", 1);
+	store_close(s);		/* a crash before the commit */
+	s = fx_open(f);
+	assert_true(store_incident_max_id(s) == 0);
+	store_close(s);
+	fx_query(f, "SELECT count(*) FROM log", v, sizeof v);
+	assert_string_equal(v, "0");
+}
+
+static void
+test_pages_and_acks(void **state)
+{
+	struct fx *f = *state;
+	struct store *s = fx_open(f);
+	char v[256];
+
+	store_begin(s);
+	assert_int_equal(store_page_add(s, 1, "sato", 1, "page", 10, ""), 0);
+	assert_int_equal(store_page_add(s, 1, "sato", 2, "page", 20, ""), 0);
+	assert_int_equal(store_page_add(s, 1, "tanaka", 2, "page", 20, ""), 0);
+	assert_int_equal(store_page_outcome(s, 1, "sato", "acked"), 0);
+	assert_int_equal(store_ack_add(s, 1, "sato", 2, 25), 0);
+	assert_int_equal(store_page_add(s, 1, "tanaka", 2, "cancel", 25,
+	    "covered by sato"), 0);
+	assert_int_equal(store_commit(s), 0);
+	store_close(s);
+	fx_query(f, "SELECT group_concat(person || ':' || step || ':' || type"
+	    " || ':' || outcome, ' ') FROM (SELECT * FROM pages ORDER BY id)",
+	    v, sizeof v);
+	assert_string_equal(v, "sato:1:page:repeated sato:2:page:acked "
+	    "tanaka:2:page:sent tanaka:2:cancel:info");
+}
+
+static int
+last_state(void *arg, const char *counter, const char *st, int64_t at)
+{
+	char *out = arg;
+
+	snprintf(out + strlen(out), 128 - strlen(out), "%s=%s@%lld ", counter,
+	    st, (long long)at);
+	return 0;
+}
+
+static void
+test_counter_status(void **state)
+{
+	struct fx *f = *state;
+	struct store *s = fx_open(f);
+	char out[128] = "";
+
+	store_begin(s);
+	store_counter_state(s, "c01", "online", 1, NULL);
+	store_counter_state(s, "c02", "online", 2, NULL);
+	store_counter_state(s, "c01", "silent", 3, "heartbeat missed");
+	store_commit(s);
+	assert_int_equal(store_counter_each_last(s, last_state, out), 0);
+	assert_string_equal(out, "c02=online@2 c01=silent@3 ");
+	store_close(s);
+}
+
+static void
+test_future_schema_refused(void **state)
+{
+	struct fx *f = *state;
+	struct store *s = fx_open(f);
+	char err[256] = "", v[8];
+
+	store_close(s);
+	fx_query(f, "PRAGMA user_version = 99", v, sizeof v);
+	assert_null(store_open(f->path, err, sizeof err));
+	assert_non_null(strstr(err, "schema version 99"));
+}
+
+int
+main(void)
+{
+#define T(n) cmocka_unit_test_setup_teardown(n, fx_setup, fx_teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_schema_and_wal),
+		T(test_incident_round_trip),
+		T(test_events_and_duplicates),
+		T(test_uncommitted_is_gone),
+		T(test_pages_and_acks),
+		T(test_counter_status),
+		T(test_future_schema_refused),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
