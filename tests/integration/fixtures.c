@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "clock.h"
 #include "proto.h"
 
 const char *
@@ -82,6 +83,136 @@ fx_next_event(struct harness *h, const char *counter, struct proto_event *ev,
 		return -1;
 	if (proto_decode_event((const char *)m->payload, m->len, ev, &why) < 0) {
 		fprintf(stderr, "# fixtures: bad event: %s\n", why);
+		return -1;
+	}
+	return 0;
+}
+
+const char *
+fx_hub_conf(struct harness *h, int step_ms, const char *policies,
+    const char *extra)
+{
+	char def[1024];
+
+	if (!policies) {
+		snprintf(def, sizeof def,
+		    "{ kind = \"help\"; min_responders = 1; repeat = 0; steps = (\n"
+		    "  { targets = [ \"supervisor\" ]; wait_ms = %d; },\n"
+		    "  { targets = [ \"backup\" ]; wait_ms = %d; },\n"
+		    "  { targets = [ \"role:manager\" ]; wait_ms = %d; } ); },\n"
+		    "{ kind = \"emergency\"; min_responders = 2; repeat = 0; steps = (\n"
+		    "  { targets = [ \"team:response\", \"role:security\" ]; wait_ms = %d; },\n"
+		    "  { targets = [ \"role:manager\" ]; wait_ms = %d; } ); }\n",
+		    step_ms, step_ms, step_ms, step_ms, step_ms);
+		policies = def;
+	}
+	return h_write(h, "hub.conf",
+	    "site = \"" FX_SITE "\";\n"
+	    "timezone = \"UTC\";\n"
+	    "database = \"%s\";\n"
+	    "log_level = \"debug\";\n"
+	    "broker = { host = \"127.0.0.1\"; port = %d; keepalive_s = 5; };\n"
+	    "fallback = [ \"role:manager\" ];\n"
+	    "people = (\n"
+	    "  { id = \"sup\"; name = \"佐藤 花子\"; roles = [ \"supervisor\" ]; },\n"
+	    "  { id = \"bak\"; name = \"田中 一郎\"; roles = [ \"supervisor\" ]; },\n"
+	    "  { id = \"mgr\"; name = \"高橋 健\"; roles = [ \"manager\" ]; },\n"
+	    "  { id = \"sec\"; name = \"伊藤 大輔\"; roles = [ \"security\" ]; },\n"
+	    "  { id = \"fac\"; name = \"山本 修\"; roles = [ \"facility\" ]; },\n"
+	    "  { id = \"r2\"; name = \"渡辺 陽子\"; roles = [ \"responder\" ]; } );\n"
+	    "teams = ( { id = \"response\"; members = [ \"sup\", \"bak\", \"r2\" ]; } );\n"
+	    "zones = ( { id = \"A\"; name = \"1F 窓口A\"; } );\n"
+	    "counters = ( { id = \"c1\"; label = \"1番窓口\"; zone = \"A\";"
+	    " floor = \"1F\"; location = \"入口右手\"; } );\n"
+	    "shifts = ( { zone = \"A\"; days = [ \"mon\", \"tue\", \"wed\","
+	    " \"thu\", \"fri\", \"sat\", \"sun\" ]; from = \"00:00\";"
+	    " to = \"24:00\"; supervisor = \"sup\"; backup = \"bak\"; } );\n"
+	    "policies = (\n%s);\n"
+	    "%s\n",
+	    h_path(h, "hub.db"), h->port, policies, extra ? extra : "");
+}
+
+pid_t
+fx_hub_start(struct harness *h)
+{
+	char topic[PROTO_TOPIC_MAX];
+	const struct h_msg *m;
+	pid_t pid;
+
+	proto_topic_build(topic, sizeof topic, NULL, FX_SITE,
+	    PROTO_TOPIC_HUB_STATUS, NULL);
+	pid = h_spawn(h, "hubd", "hubd", "-c", h_path(h, "hub.conf"),
+	    (char *)NULL);
+	if (pid < 0)
+		return -1;
+	while ((m = h_wait_msg(h, topic, 10000)) != NULL) {
+		struct proto_hub_status st;
+
+		if (proto_decode_hub_status((const char *)m->payload, m->len,
+		    &st, NULL) == 0 && st.online)
+			return pid;
+	}
+	h_kill(h, pid, SIGKILL);
+	return -1;
+}
+
+int
+fx_next_page(struct harness *h, const char *person, struct proto_page *pg,
+    int timeout_ms)
+{
+	char topic[PROTO_TOPIC_MAX];
+	const struct h_msg *m;
+	const char *why = NULL;
+
+	proto_topic_build(topic, sizeof topic, NULL, FX_SITE, PROTO_TOPIC_PAGER,
+	    person);
+	if (!(m = h_wait_msg(h, topic, timeout_ms)))
+		return -1;
+	if (proto_decode_page((const char *)m->payload, m->len, pg, &why) < 0) {
+		fprintf(stderr, "# fixtures: bad page: %s\n", why);
+		return -1;
+	}
+	return 0;
+}
+
+int
+fx_reply(struct harness *h, const char *person, const char *incident,
+    int action, int category, const char *note)
+{
+	struct proto_reply rp = { .action = (enum proto_action)action,
+	    .at_ms = clock_wall_ms() };
+	char topic[PROTO_TOPIC_MAX], buf[2048];
+	int n;
+
+	snprintf(rp.person, sizeof rp.person, "%s", person);
+	snprintf(rp.incident, sizeof rp.incident, "%s", incident);
+	if (action == PROTO_ACTION_RESOLVE)
+		rp.category = (enum proto_category)category;
+	if (note)
+		snprintf(rp.note, sizeof rp.note, "%s", note);
+	proto_topic_build(topic, sizeof topic, NULL, FX_SITE, PROTO_TOPIC_REPLY,
+	    person);
+	n = proto_encode_reply(&rp, buf, sizeof buf);
+	if (n < 0)
+		return -1;
+	return h_publish(h, topic, buf, (size_t)n, 1, 0);
+}
+
+int
+fx_next_feedback(struct harness *h, const char *counter,
+    struct proto_feedback *fb, int timeout_ms)
+{
+	char topic[PROTO_TOPIC_MAX];
+	const struct h_msg *m;
+	const char *why = NULL;
+
+	proto_topic_build(topic, sizeof topic, NULL, FX_SITE,
+	    PROTO_TOPIC_FEEDBACK, counter);
+	if (!(m = h_wait_msg(h, topic, timeout_ms)))
+		return -1;
+	if (proto_decode_feedback((const char *)m->payload, m->len, fb,
+	    &why) < 0) {
+		fprintf(stderr, "# fixtures: bad feedback: %s\n", why);
 		return -1;
 	}
 	return 0;

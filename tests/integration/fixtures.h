@@ -26,4 +26,32 @@ struct proto_event;
 int fx_next_event(struct harness *h, const char *counter,
     struct proto_event *ev, int timeout_ms);
 
+/* Write hub.conf for hubd: database hub.db, one zone "A" covered all week
+ * by supervisor "sup" with backup "bak", manager "mgr", security "sec",
+ * facility "fac", responder "r2", team "response" (sup, bak, r2); counter
+ * "c1" (label 1番窓口) in zone A. policies is the text of the policies list
+ * (NULL: help = sup, bak, role:manager, each step_ms; emergency = team
+ * response and role security at once, 2 responders). Returns the path. */
+const char *fx_hub_conf(struct harness *h, int step_ms, const char *policies,
+    const char *extra);
+
+/* Start hubd (config already written) and wait for its retained online
+ * status. Returns the pid or -1. */
+pid_t fx_hub_start(struct harness *h);
+
+/* Wait for the next message on person's pager topic and decode it. */
+struct proto_page;
+int fx_next_page(struct harness *h, const char *person, struct proto_page *pg,
+    int timeout_ms);
+
+/* Reply as person (on their pager's reply topic). category is ignored
+ * unless action is resolve. Returns 0/-1. */
+int fx_reply(struct harness *h, const char *person, const char *incident,
+    int action, int category, const char *note);
+
+/* Wait for the next feedback message to counter; decode it. */
+struct proto_feedback;
+int fx_next_feedback(struct harness *h, const char *counter,
+    struct proto_feedback *fb, int timeout_ms);
+
 #endif

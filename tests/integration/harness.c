@@ -477,18 +477,14 @@ h_wait_log(struct harness *h, const char *logname, const char *needle,
 	return h_wait_file(h, name, needle, timeout_ms);
 }
 
-int64_t
-h_sql_int(struct harness *h, const char *db, const char *fmt, ...)
+/* Run a scalar integer query; -1 on any error. */
+static int64_t
+h_sql_query(struct harness *h, const char *db, const char *sql)
 {
-	char sql[1024];
 	sqlite3 *d = NULL;
 	sqlite3_stmt *st = NULL;
 	int64_t v = -1;
-	va_list ap;
 
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof sql, fmt, ap);
-	va_end(ap);
 	if (sqlite3_open_v2(h_path(h, db), &d, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
 		goto out;
 	sqlite3_busy_timeout(d, 2000);
@@ -502,6 +498,41 @@ out:
 	sqlite3_finalize(st);
 	sqlite3_close(d);
 	return v;
+}
+
+int64_t
+h_sql_int(struct harness *h, const char *db, const char *fmt, ...)
+{
+	char sql[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(sql, sizeof sql, fmt, ap);
+	va_end(ap);
+	return h_sql_query(h, db, sql);
+}
+
+int
+h_wait_sql(struct harness *h, const char *db, int64_t want, int timeout_ms,
+    const char *fmt, ...)
+{
+	char sql[2048];
+	int64_t got = -1;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(sql, sizeof sql, fmt, ap);
+	va_end(ap);
+	for (int64_t end = clock_mono_ms() + timeout_ms;;) {
+		if ((got = h_sql_query(h, db, sql)) == want)
+			return 1;
+		if (clock_mono_ms() >= end)
+			break;
+		h_pump_once(h, 20);
+	}
+	fprintf(stderr, "# harness: waited for %lld, got %lld: %s\n",
+	    (long long)want, (long long)got, sql);
+	return 0;
 }
 
 static int

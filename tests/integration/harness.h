@@ -97,6 +97,12 @@ int h_wait_log(struct harness *h, const char *logname, const char *needle,
 int64_t h_sql_int(struct harness *h, const char *db, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Wait until the scalar query returns want (a daemon commits after it logs
+ * or publishes). Returns 1, or 0 after printing what it got. */
+int h_wait_sql(struct harness *h, const char *db, int64_t want,
+    int timeout_ms, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
 /* 1 if topic matches the MQTT filter. */
 int h_topic_match(const char *filter, const char *topic);
 
