@@ -610,21 +610,58 @@ h_dump_logs(struct harness *h)
 	}
 }
 
-void
+/* 1 if a process log holds a sanitizer report. */
+static int
+h_sanitizer_report(struct harness *h)
+{
+	static const char *const logs[] = { "hubd", "counterd", "counterd2",
+	    "panicctl", "check", "check2", NULL };
+	int found = 0;
+
+	for (int i = 0; logs[i]; i++) {
+		char name[64], *s;
+
+		snprintf(name, sizeof name, "%s.log", logs[i]);
+		if (!(s = h_read(h, name)))
+			continue;
+		if (strstr(s, "AddressSanitizer") || strstr(s, "LeakSanitizer") ||
+		    strstr(s, "runtime error:")) {
+			fprintf(stderr, "# harness: sanitizer report in %s\n", name);
+			found = 1;
+		}
+		free(s);
+	}
+	return found;
+}
+
+int
 h_free(struct harness *h)
 {
+	int rc = 0;
+
 	if (!h)
-		return;
+		return 0;
 	if (h->obs)
 		mqtt_free(h->obs);
+	/* SIGTERM first: the daemons shut down cleanly, so a sanitizer build
+	 * gets to check for leaks at exit; SIGKILL whatever does not stop. */
+	for (int i = 0; i < H_MAX_PROCS; i++) {
+		if (h->procs[i].pid > 0 && h->procs[i].pid != h->broker)
+			kill(h->procs[i].pid, SIGCONT);
+	}
 	for (int i = 0; i < H_MAX_PROCS; i++) {
 		if (h->procs[i].pid > 0 && h->procs[i].pid != h->broker) {
-			kill(h->procs[i].pid, SIGKILL);
-			h_reap(h->procs[i].pid, 2000);
+			kill(h->procs[i].pid, SIGTERM);
+			if (h_reap(h->procs[i].pid, 3000) < 0) {
+				kill(h->procs[i].pid, SIGKILL);
+				h_reap(h->procs[i].pid, 2000);
+			}
 			h->procs[i].pid = 0;
 		}
 	}
 	h_broker_stop(h);
+	if (h_sanitizer_report(h))
+		rc = -1;
 	h_dump_logs(h);
 	if (!getenv("HARNESS_KEEP"))
 		nftw(h->dir, h_rm, 16, FTW_DEPTH | FTW_PHYS);
@@ -636,4 +673,5 @@ h_free(struct harness *h)
 	}
 	free(h->msgs);
 	free(h);
+	return rc;
 }

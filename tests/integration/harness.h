@@ -39,8 +39,10 @@ struct harness {
 /* Make the temp dir, start the broker, connect the observer. Returns NULL
  * (and prints why) on failure. */
 struct harness *h_new(void);
-/* Kill every process started, stop the broker, remove the dir, free. */
-void h_free(struct harness *h);
+/* Stop every process started (SIGTERM, then SIGKILL), stop the broker,
+ * print their logs as TAP comments, remove the dir, free. Returns -1 if a
+ * process log holds a sanitizer report (a teardown failure), else 0. */
+int h_free(struct harness *h);
 
 /* Start (again) / stop the broker on the same port. */
 int h_broker_start(struct harness *h);

@@ -36,8 +36,7 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	h_free(*state);
-	return 0;
+	return h_free(*state);
 }
 
 static void
