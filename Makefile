@@ -66,7 +66,7 @@ test-asan: deps
 
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@sh tools/demo $(BIN)
+	@bash tools/demo $(BIN)
 
 clean:
 	rm -rf build bin

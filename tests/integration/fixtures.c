@@ -217,3 +217,128 @@ fx_next_feedback(struct harness *h, const char *counter,
 	}
 	return 0;
 }
+
+const char *
+fx_counter_conf_with(struct harness *h, const char *counter, int heartbeat_s,
+    const char *buttons, const char *outputs)
+{
+	char name[64], sock[64], db[64];
+
+	snprintf(name, sizeof name, "%s.conf", counter);
+	snprintf(sock, sizeof sock, "%s.sock", counter);
+	snprintf(db, sizeof db, "%s.db", counter);
+	if (!buttons)
+		buttons = "{ name = \"main\"; short = \"help\";"
+		    " long = \"emergency\"; long_ms = 600; }";
+	if (!outputs)
+		outputs = "{ name = \"desk\"; role = \"status\"; },\n"
+		    "  { name = \"sounder\"; role = \"fallback\"; }";
+	return h_write(h, name,
+	    "site = \"" FX_SITE "\";\n"
+	    "counter = \"%s\";\n"
+	    "broker = { host = \"127.0.0.1\"; port = %d; keepalive_s = 10; };\n"
+	    "outbox = \"%s\";\n"
+	    "heartbeat_s = %d;\n"
+	    "confirm_timeout_s = 2;\n"
+	    "log_level = \"debug\";\n"
+	    "gpio = { backend = \"sim\"; sim_socket = \"%s\"; };\n"
+	    "buttons = ( %s );\n"
+	    "outputs = ( %s );\n",
+	    counter, h->port, h_path(h, db), heartbeat_s, h_path(h, sock),
+	    buttons, outputs);
+}
+
+int
+fx_press_button(struct harness *h, const char *counter, const char *button,
+    int hold_ms)
+{
+	char conf[64], hold[16];
+
+	snprintf(conf, sizeof conf, "%s.conf", counter);
+	snprintf(hold, sizeof hold, "%d", hold_ms);
+	return h_run(h, "panicctl", 10000, "panicctl", "press", h_path(h, conf),
+	    "--button", button, "--hold", hold, (char *)NULL) == 0 ? 0 : -1;
+}
+
+int
+fx_next_page_at(struct harness *h, const char *person, struct proto_page *pg,
+    int timeout_ms, int64_t *t_ms)
+{
+	char topic[PROTO_TOPIC_MAX];
+	const struct h_msg *m;
+	const char *why = NULL;
+
+	proto_topic_build(topic, sizeof topic, NULL, FX_SITE, PROTO_TOPIC_PAGER,
+	    person);
+	if (!(m = h_wait_msg(h, topic, timeout_ms)))
+		return -1;
+	if (proto_decode_page((const char *)m->payload, m->len, pg, &why) < 0) {
+		fprintf(stderr, "# fixtures: bad page: %s\n", why);
+		return -1;
+	}
+	*t_ms = m->t_ms;
+	return 0;
+}
+
+int
+fx_next_maint(struct harness *h, const char *person, struct proto_maint *mt,
+    int timeout_ms)
+{
+	char topic[PROTO_TOPIC_MAX];
+	const struct h_msg *m;
+	const char *why = NULL;
+
+	proto_topic_build(topic, sizeof topic, NULL, FX_SITE, PROTO_TOPIC_MAINT,
+	    person);
+	if (!(m = h_wait_msg(h, topic, timeout_ms)))
+		return -1;
+	if (proto_decode_maint((const char *)m->payload, m->len, mt, &why) < 0) {
+		fprintf(stderr, "# fixtures: bad maintenance message: %s\n", why);
+		return -1;
+	}
+	return 0;
+}
+
+int
+fx_wait_state(struct harness *h, const char *counter, int state,
+    uint32_t acks, struct proto_feedback *fb, int timeout_ms)
+{
+	int64_t end = clock_mono_ms() + timeout_ms;
+
+	for (int64_t now = clock_mono_ms(); now < end; now = clock_mono_ms()) {
+		if (fx_next_feedback(h, counter, fb, (int)(end - now)) < 0)
+			return -1;
+		if (fb->type == PROTO_FEEDBACK_STATE &&
+		    fb->state == (enum proto_istate)state && fb->acks == acks)
+			return 0;
+	}
+	return -1;
+}
+
+int
+fx_publish_event(struct harness *h, const char *topic_counter,
+    const struct proto_event *ev)
+{
+	char topic[PROTO_TOPIC_MAX], buf[2048];
+	int n;
+
+	if (proto_topic_build(topic, sizeof topic, NULL, FX_SITE,
+	    PROTO_TOPIC_EVENT, topic_counter) < 0 ||
+	    (n = proto_encode_event(ev, buf, sizeof buf)) < 0)
+		return -1;
+	return h_publish(h, topic, buf, (size_t)n, 1, 0);
+}
+
+int
+fx_publish_reply(struct harness *h, const char *topic_person,
+    const struct proto_reply *rp)
+{
+	char topic[PROTO_TOPIC_MAX], buf[2048];
+	int n;
+
+	if (proto_topic_build(topic, sizeof topic, NULL, FX_SITE,
+	    PROTO_TOPIC_REPLY, topic_person) < 0 ||
+	    (n = proto_encode_reply(rp, buf, sizeof buf)) < 0)
+		return -1;
+	return h_publish(h, topic, buf, (size_t)n, 1, 0);
+}

@@ -55,3 +55,42 @@ int fx_next_feedback(struct harness *h, const char *counter,
     struct proto_feedback *fb, int timeout_ms);
 
 #endif
+
+/* ---- added for the hub's integration tests ----------------------------- */
+
+/* Write <counter>.conf like fx_counter_conf, but with heartbeat_s, broker
+ * keepalive_s = 10, and the given bodies of the buttons and outputs lists
+ * (NULL: those of fx_counter_conf). Returns the path. */
+const char *fx_counter_conf_with(struct harness *h, const char *counter,
+    int heartbeat_s, const char *buttons, const char *outputs);
+
+/* Press counter's button named button through panicctl (hold_ms).
+ * Returns 0/-1. */
+int fx_press_button(struct harness *h, const char *counter,
+    const char *button, int hold_ms);
+
+/* fx_next_page, also giving when the page crossed the broker (the
+ * observer's monotonic arrival time, ms) in *t_ms. */
+int fx_next_page_at(struct harness *h, const char *person,
+    struct proto_page *pg, int timeout_ms, int64_t *t_ms);
+
+/* Wait for the next maintenance message to person; decode it. */
+struct proto_maint;
+int fx_next_maint(struct harness *h, const char *person,
+    struct proto_maint *mt, int timeout_ms);
+
+/* Wait for the next state feedback to counter with this state and acks,
+ * skipping receipts and other states; decode it into fb. Returns 0/-1. */
+int fx_wait_state(struct harness *h, const char *counter, int state,
+    uint32_t acks, struct proto_feedback *fb, int timeout_ms);
+
+/* Encode ev and publish it (QoS 1) on the event topic of topic_counter,
+ * which may differ from ev->counter (a forgery). Returns 0/-1. */
+int fx_publish_event(struct harness *h, const char *topic_counter,
+    const struct proto_event *ev);
+
+/* Publish rp (QoS 1) on the reply topic of topic_person, which may differ
+ * from rp->person (a forgery). Returns 0/-1. */
+struct proto_reply;
+int fx_publish_reply(struct harness *h, const char *topic_person,
+    const struct proto_reply *rp);
