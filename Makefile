@@ -69,11 +69,11 @@ demo: deps
 	@bash tools/demo $(BIN)
 
 clean:
-	rm -rf build bin
+	rm -rf build bin $(BUILD) $(BIN)
 
 # keep objects that pattern rules make on the way to a test program
 .SECONDARY:
 
 .PHONY: all deps asan test test-asan demo clean test-programs
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -path $(BUILD)/asan -prune -o -name '*.d' -print 2>/dev/null)

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -26,6 +27,7 @@ struct mqtt_qitem {
 };
 
 struct mqtt_sub {
+	struct mqtt *m;			/* for the SUBACK callbacks */
 	char *filter;
 	int qos;
 };
@@ -302,13 +304,44 @@ mqtt_connect(struct mqtt *m)
 	return 0;
 }
 
+static void
+mqtt__sub_refused(struct mqtt_sub *s, int code)
+{
+	char why[128];
+
+	snprintf(why, sizeof why, "subscription to %s refused (code %d)",
+	    s->filter, code);
+	mqtt__push_simple(s->m, MQTT_EV_SUBSCRIBE_FAILED, 0, why);
+}
+
+/* A broker that refuses a filter (an ACL) answers SUBACK 0x80, which Paho
+ * reports as a success with that granted QoS. */
+static void
+mqtt__on_suback(void *ctx, MQTTAsync_successData *resp)
+{
+	if (resp && resp->alt.qos == 0x80)
+		mqtt__sub_refused(ctx, 0x80);
+}
+
+static void
+mqtt__on_sub_failure(void *ctx, MQTTAsync_failureData *resp)
+{
+	mqtt__sub_refused(ctx, resp ? resp->code : 0);
+}
+
 static int
-mqtt__issue_sub(struct mqtt *m, const struct mqtt_sub *s)
+mqtt__issue_sub(struct mqtt *m, struct mqtt_sub *s)
 {
 	MQTTAsync_responseOptions ro = MQTTAsync_responseOptions_initializer;
 
-	return MQTTAsync_subscribe(m->client, s->filter, s->qos, &ro) ==
-	    MQTTASYNC_SUCCESS ? 0 : -1;
+	ro.onSuccess = mqtt__on_suback;
+	ro.onFailure = mqtt__on_sub_failure;
+	ro.context = s;
+	if (MQTTAsync_subscribe(m->client, s->filter, s->qos, &ro) ==
+	    MQTTASYNC_SUCCESS)
+		return 0;
+	mqtt__sub_refused(s, -1);
+	return -1;
 }
 
 int
@@ -321,6 +354,7 @@ mqtt_subscribe(struct mqtt *m, const char *filter, int qos)
 		return -1;
 	}
 	s = &m->subs[m->nsubs];
+	s->m = m;
 	if (!(s->filter = strdup(filter)))
 		return -1;
 	s->qos = qos;
@@ -392,6 +426,18 @@ mqtt__set_nodelay(const struct mqtt *m)
 	closedir(d);
 }
 
+/* Random bits for jitter: from the kernel, so that boards started from the
+ * same image do not reconnect in lockstep. */
+static uint64_t
+mqtt__random(void)
+{
+	uint64_t v = 0;
+
+	if (getrandom(&v, sizeof v, GRND_NONBLOCK) != sizeof v)
+		v = (uint64_t)clock_mono_ns() ^ (uint64_t)getpid();
+	return v;
+}
+
 /* Schedule the next connect attempt: exponential back-off with +-20%
  * jitter, so a branch's boards do not all hit a restarted broker at once. */
 static void
@@ -401,7 +447,8 @@ mqtt__schedule_retry(struct mqtt *m)
 	int64_t delay = m->backoff_ms;
 
 	if (jitter > 0)
-		delay += (int64_t)(random() % (2 * jitter + 1)) - jitter;
+		delay += (int64_t)(mqtt__random() % (uint64_t)(2 * jitter + 1)) -
+		    jitter;
 	m->retry_at_ms = clock_mono_ms() + delay;
 	m->backoff_ms *= 2;
 	if (m->backoff_ms > m->backoff_max_ms)

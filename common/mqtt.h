@@ -41,6 +41,7 @@ enum mqtt_ev_type {
 	MQTT_EV_LOST,			/* a retry is scheduled */
 	MQTT_EV_MESSAGE,
 	MQTT_EV_DELIVERED,		/* broker took the QoS>0 publish `token` */
+	MQTT_EV_SUBSCRIBE_FAILED,	/* detail: which filter (e.g. an ACL) */
 };
 
 struct mqtt_ev {
@@ -50,7 +51,7 @@ struct mqtt_ev {
 	size_t len;
 	int qos, retained, dup;
 	int token;			/* DELIVERED */
-	char detail[128];		/* FAILED/LOST: why, for the log */
+	char detail[160];		/* FAILED/LOST: why, for the log */
 };
 
 /* Create a client (not yet connected). Strings in o are copied. Returns

@@ -393,6 +393,10 @@ counterd_mqtt(struct counterd *d)
 		case MQTT_EV_DELIVERED:
 			counterd_delivered(d, ev.token);
 			break;
+		case MQTT_EV_SUBSCRIBE_FAILED:
+			log_warnx("mqtt: %s: no receipts or desk-light "
+			    "states can arrive", ev.detail);
+			break;
 		}
 		mqtt_ev_release(&ev);
 	}

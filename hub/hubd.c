@@ -191,6 +191,9 @@ hubd_mqtt_event(struct hub *h, struct mqtt_ev *ev)
 		break;
 	case MQTT_EV_DELIVERED:
 		break;
+	case MQTT_EV_SUBSCRIBE_FAILED:
+		log_warnx("mqtt: %s: the hub cannot hear it", ev->detail);
+		break;
 	}
 }
 

@@ -7,6 +7,7 @@
 #include <ftw.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -252,6 +253,22 @@ h_alive(struct harness *h, pid_t pid)
 
 static void h_pump_once(struct harness *h, int ms);
 
+/* Publish a probe to ourselves until one comes back: then the observer's
+ * subscription is surely active (the SUBACK may trail the CONNACK). */
+static int
+h_observer_probe(struct harness *h, int timeout_ms)
+{
+	char topic[64];
+
+	snprintf(topic, sizeof topic, "harness/probe/%d", (int)getpid());
+	for (int64_t end = clock_mono_ms() + timeout_ms; clock_mono_ms() < end;) {
+		mqtt_publish(h->obs, topic, "p", 1, 1, 0, NULL);
+		if (h_wait_msg(h, topic, 200))
+			return 0;
+	}
+	return -1;
+}
+
 /* Wait until the observer is connected (again) and subscribed. Paho can
  * take up to a second to notice a new connection is up. */
 static int
@@ -259,10 +276,8 @@ h_observer_wait(struct harness *h, int timeout_ms)
 {
 	for (int64_t end = clock_mono_ms() + timeout_ms; clock_mono_ms() < end;) {
 		h_pump_once(h, 50);
-		if (mqtt_is_connected(h->obs)) {
-			h_pump_once(h, 50);	/* let the SUBACK land */
-			return 0;
-		}
+		if (mqtt_is_connected(h->obs))
+			return h_observer_probe(h, (int)(end - clock_mono_ms()));
 	}
 	return -1;
 }
@@ -271,11 +286,16 @@ h_observer_wait(struct harness *h, int timeout_ms)
 static int
 h_broker_try(struct harness *h, int port)
 {
-	/* set_tcp_nodelay: see docs/PERFORMANCE.md (Nagle vs delayed ACK) */
+	struct passwd *pw = getpwuid(getuid());
+
+	/* set_tcp_nodelay: see docs/PERFORMANCE.md (Nagle vs delayed ACK).
+	 * "user": run as root, mosquitto would drop to user mosquitto, which
+	 * clears PR_SET_PDEATHSIG and lets it outlive a crashed test. */
 	if (!h_write(h, "mosquitto.conf",
 	    "listener %d 127.0.0.1\nallow_anonymous true\n"
-	    "persistence false\nset_tcp_nodelay true\n"
-	    "log_dest stderr\nlog_type error\nlog_type warning\n", port))
+	    "persistence false\nset_tcp_nodelay true\nuser %s\n"
+	    "log_dest stderr\nlog_type error\nlog_type warning\n", port,
+	    pw ? pw->pw_name : "root"))
 		return -1;
 	h->broker = h_spawn(h, "mosquitto", H_MOSQUITTO, "-c",
 	    h_path(h, "mosquitto.conf"), (char *)NULL);

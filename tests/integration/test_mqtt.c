@@ -21,7 +21,7 @@
 
 struct client {
 	struct mqtt *m;
-	int connected, lost;
+	int connected, lost, got;
 };
 
 /* Pump one client until cond(c) or timeout; returns cond's last value. */
@@ -42,6 +42,8 @@ client_wait(struct client *c, int (*cond)(struct client *), int timeout_ms)
 				c->connected++;
 			if (ev.type == MQTT_EV_LOST)
 				c->lost++;
+			if (ev.type == MQTT_EV_MESSAGE)
+				c->got++;
 			mqtt_ev_release(&ev);
 		}
 	}
@@ -52,6 +54,12 @@ static int
 is_up(struct client *c)
 {
 	return mqtt_is_connected(c->m);
+}
+
+static int
+got_message(struct client *c)
+{
+	return c->got > 0;
 }
 
 static int
@@ -212,6 +220,13 @@ test_reconnect_resubscribes(void **state)
 	assert_int_equal(mqtt_publish(c.m, "t/back", "1", 1, 1, 0, NULL), 0);
 	m = h_wait_msg(h, "t/back", 5000);
 	assert_non_null(m);
+	/* the client's own subscription was re-issued after the reconnect */
+	c.got = 0;
+	for (int i = 0; i < 20 && !c.got; i++) {
+		assert_int_equal(h_publish(h, "t/in", "x", 1, 1, 0), 0);
+		client_wait(&c, got_message, 250);
+	}
+	assert_true(c.got > 0);
 	mqtt_disconnect(c.m, 1000);
 	mqtt_free(c.m);
 }
