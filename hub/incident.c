@@ -363,6 +363,22 @@ incident_open(struct incident *inc, int64_t id, const struct proto_event *ev,
 	incident_finish(inc, cx, &before);
 }
 
+/* How serious a press is: a drill, a call for help, an emergency. */
+static int
+incident_severity(enum proto_kind k)
+{
+	switch (k) {
+	case PROTO_KIND_TEST:
+		return 1;
+	case PROTO_KIND_HELP:
+		return 2;
+	case PROTO_KIND_EMERGENCY:
+		return 3;
+	default:
+		return 0;
+	}
+}
+
 void
 incident_join(struct incident *inc, const struct proto_event *ev,
     struct incident_ctx *cx)
@@ -373,12 +389,17 @@ incident_join(struct incident *inc, const struct proto_event *ev,
 	incident_snap_take(inc, &before);
 	incident_act(cx, INC_ACT_NOTE, NULL, inc->step, "event %s (%s) joins",
 	    ev->id, proto_kind_name(ev->kind));
-	if (ev->kind == PROTO_KIND_EMERGENCY && inc->kind != ev->kind) {
-		inc->kind = PROTO_KIND_EMERGENCY;
+	/* A more serious press raises the incident and starts its ladder: an
+	 * emergency raises a call for help, and a real call during a drill is
+	 * no drill (else it would be paged as one and left out of the
+	 * statistics). */
+	if (incident_severity(ev->kind) > incident_severity(inc->kind)) {
+		inc->kind = ev->kind;
 		needed = incident_needed(inc, cx->conf);
 		if (needed > inc->needed)
 			inc->needed = needed;
-		incident_act(cx, INC_ACT_NOTE, NULL, 1, "raised to emergency");
+		incident_act(cx, INC_ACT_NOTE, NULL, 1, "raised to %s",
+		    proto_kind_name(ev->kind));
 		inc->flags &= ~INC_F_EXHAUSTED;
 		inc->step = 1;
 		inc->round = 0;
@@ -386,9 +407,9 @@ incident_join(struct incident *inc, const struct proto_event *ev,
 			inc->people[i].flags &= ~INC_P_DECLINED;
 		if (incident_acks(inc) < inc->needed)
 			incident_uncover(inc);
-		/* An emergency all-calls even when help is already coming. */
+		/* Step 1 is called even when someone is already coming. */
 		if (inc->flags & INC_F_COVERED)
-			incident_page_step(inc, cx, "emergency");
+			incident_page_step(inc, cx, proto_kind_name(ev->kind));
 		else
 			incident_ladder_run(inc, cx, 0);
 	}

@@ -261,26 +261,6 @@ fx_press_button(struct harness *h, const char *counter, const char *button,
 }
 
 int
-fx_next_page_at(struct harness *h, const char *person, struct proto_page *pg,
-    int timeout_ms, int64_t *t_ms)
-{
-	char topic[PROTO_TOPIC_MAX];
-	const struct h_msg *m;
-	const char *why = NULL;
-
-	proto_topic_build(topic, sizeof topic, NULL, FX_SITE, PROTO_TOPIC_PAGER,
-	    person);
-	if (!(m = h_wait_msg(h, topic, timeout_ms)))
-		return -1;
-	if (proto_decode_page((const char *)m->payload, m->len, pg, &why) < 0) {
-		fprintf(stderr, "# fixtures: bad page: %s\n", why);
-		return -1;
-	}
-	*t_ms = m->t_ms;
-	return 0;
-}
-
-int
 fx_next_maint(struct harness *h, const char *person, struct proto_maint *mt,
     int timeout_ms)
 {

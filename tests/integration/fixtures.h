@@ -69,11 +69,6 @@ const char *fx_counter_conf_with(struct harness *h, const char *counter,
 int fx_press_button(struct harness *h, const char *counter,
     const char *button, int hold_ms);
 
-/* fx_next_page, also giving when the page crossed the broker (the
- * observer's monotonic arrival time, ms) in *t_ms. */
-int fx_next_page_at(struct harness *h, const char *person,
-    struct proto_page *pg, int timeout_ms, int64_t *t_ms);
-
 /* Wait for the next maintenance message to person; decode it. */
 struct proto_maint;
 int fx_next_maint(struct harness *h, const char *person,

@@ -1,0 +1,340 @@
+/* test_hub_recovery.c: scenario 5 and rule changes through the real
+ * counterd, hubd and broker — the hub killed with -9 in the middle of a
+ * ladder resumes it from its database at the right step and time; a press
+ * made while the broker is down is kept on the board (the local sounder
+ * goes off) and paged once the broker is back; SIGHUP refuses an invalid
+ * file and keeps the old rules, and applies a valid one to the open
+ * incident. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fixtures.h"
+#include "harness.h"
+#include "proto.h"
+
+#define STEP_MS		1500
+#define WAIT_MS		(STEP_MS + 5000)
+#define SLACK_MS	50	/* deadlines run on the monotonic clock,
+				   records on the wall clock */
+
+/* Waits are checked on the hub's own clock, in its database: the observer
+ * stamps a message when the test gets round to pumping it, which on a
+ * loaded machine can be later than SLACK_MS; and a restarted hub pages an
+ * overdue step before its new connection is up, so that page crosses the
+ * broker a little after the hub decided it. */
+
+static int
+setup(void **state)
+{
+	struct harness *h = h_new();
+
+	if (!h)
+		return -1;
+	*state = h;
+	if (!fx_counter_conf(h, "c1", NULL)) {
+		h_free(h);	/* cmocka skips the teardown of a failed setup */
+		return -1;
+	}
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	return h_free(*state);
+}
+
+static pid_t
+start(struct harness *h, int step_ms, const char *policies)
+{
+	pid_t hub;
+
+	assert_non_null(fx_hub_conf(h, step_ms, policies, NULL));
+	hub = fx_hub_start(h);
+	assert_true(hub > 0);
+	assert_true(fx_counter_start(h, "c1") > 0);
+	return hub;
+}
+
+static size_t
+pages_to(struct harness *h, const char *person)
+{
+	char topic[PROTO_TOPIC_MAX];
+
+	proto_topic_build(topic, sizeof topic, NULL, FX_SITE, PROTO_TOPIC_PAGER,
+	    person);
+	h_pump(h, 0);
+	return h_count(h, topic);
+}
+
+/* Assert that the hub paged person2 at step2 at least min_ms after it
+ * paged person1 at step1 (first pages of each; pages.sent_at is the
+ * moment the hub decided, on its own clock). */
+static void
+assert_paged_after(struct harness *h, const char *incident,
+    const char *person1, int step1, const char *person2, int step2,
+    int min_ms)
+{
+	static const char q[] = "SELECT min(sent_at) FROM pages WHERE"
+	    " incident = %s AND person = '%s' AND step = %d AND type = 'page'";
+	int64_t a, b;
+
+	assert_true(h_wait_sql(h, "hub.db", 1, 5000, "SELECT count(*) > 0"
+	    " FROM pages WHERE incident = %s AND person = '%s' AND step = %d"
+	    " AND type = 'page'", incident, person2, step2));
+	a = h_sql_int(h, "hub.db", q, incident, person1, step1);
+	b = h_sql_int(h, "hub.db", q, incident, person2, step2);
+	assert_true(a > 0 && b > 0);
+	if (b - a < min_ms)
+		fprintf(stderr, "# %s step %d paged %lld ms after %s step %d\n",
+		    person2, step2, (long long)(b - a), person1, step1);
+	assert_true(b - a >= min_ms);
+}
+
+/* kill -9 after step 1's page: the restarted hub reloads the incident and
+ * its deadline, pages step 2 when step 1's wait is over (not at once, not
+ * from the start), then step 3, and the call completes — one incident,
+ * nobody paged twice for the same step. */
+static void
+test_kill_9_mid_ladder_resumes(void **state)
+{
+	struct harness *h = *state;
+	struct proto_page p1, p2, p3;
+	struct proto_feedback fb;
+	pid_t hub = start(h, STEP_MS, NULL);
+
+	assert_int_equal(fx_press(h, "c1", 50), 0);
+	assert_int_equal(fx_next_page(h, "sup", &p1, 5000), 0);
+	assert_int_equal(p1.step, 1);
+	/* committed, and the board has its receipt */
+	assert_true(h_wait_sql(h, "hub.db", 1, 5000, "SELECT count(*) FROM"
+	    " incidents WHERE id = %s AND step = 1 AND timer = 'step'",
+	    p1.incident));
+	assert_true(h_wait_file(h, "c1.sock.outputs", "desk 1 pattern=received", 5000));
+
+	h_kill(h, hub, SIGKILL);
+	assert_true(fx_hub_start(h) > 0);
+	assert_true(h_wait_log(h, "hubd", "restored at step 1", 5000));
+
+	assert_int_equal(fx_next_page(h, "bak", &p2, WAIT_MS), 0);
+	assert_int_equal(p2.type, PROTO_PAGE_PAGE);
+	assert_int_equal(p2.step, 2);
+	assert_string_equal(p2.incident, p1.incident);
+	assert_paged_after(h, p1.incident, "sup", 1, "bak", 2,
+	    STEP_MS - SLACK_MS);
+	assert_int_equal(fx_next_page(h, "mgr", &p3, WAIT_MS), 0);
+	assert_int_equal(p3.step, 3);
+	assert_string_equal(p3.incident, p1.incident);
+	assert_paged_after(h, p1.incident, "bak", 2, "mgr", 3,
+	    STEP_MS - SLACK_MS);
+	assert_int_equal(pages_to(h, "sup"), 1);
+
+	/* and it completes */
+	assert_int_equal(fx_reply(h, "mgr", p1.incident, PROTO_ACTION_ACK, 0,
+	    NULL), 0);
+	assert_int_equal(fx_wait_state(h, "c1", PROTO_IST_ACKNOWLEDGED, 1, &fb,
+	    5000), 0);
+	assert_int_equal(fx_reply(h, "mgr", p1.incident, PROTO_ACTION_ON_SCENE, 0,
+	    NULL), 0);
+	assert_int_equal(fx_reply(h, "mgr", p1.incident, PROTO_ACTION_RESOLVE,
+	    PROTO_CAT_COMPLAINT, NULL), 0);
+	assert_true(h_wait_file(h, "c1.sock.outputs", "desk 0 pattern=idle", 5000));
+	assert_true(h_wait_sql(h, "hub.db", 1, 5000, "SELECT count(*) FROM"
+	    " incidents WHERE id = %s AND state = 'closed' AND category ="
+	    " 'complaint' AND acked_at <= on_scene_at", p1.incident));
+	assert_int_equal(h_sql_int(h, "hub.db", "SELECT count(*) FROM incidents"),
+	    1);
+	assert_int_equal(h_sql_int(h, "hub.db", "SELECT count(*) FROM events"), 1);
+	assert_int_equal(h_sql_int(h, "hub.db", "SELECT count(*) FROM pages"
+	    " WHERE incident = %s AND type = 'page' AND ((person = 'sup' AND"
+	    " step = 1) OR (person = 'bak' AND step = 2))", p1.incident), 2);
+	assert_int_equal(h_sql_int(h, "hub.db", "SELECT count(*) FROM pages"
+	    " WHERE incident = %s AND type = 'page' AND person = 'mgr'"
+	    " AND step = 3 AND outcome = 'acked'", p1.incident), 1);
+}
+
+/* The hub is down longer than the step's wait: on restart the overdue
+ * step is paged at once, and the ladder runs on from there (step 3 a whole
+ * wait later, not caught up at once). */
+static void
+test_deadline_passed_while_down_fires_at_once(void **state)
+{
+	struct harness *h = *state;
+	struct proto_page p1, p2, p3;
+	pid_t hub = start(h, STEP_MS, NULL);
+
+	assert_int_equal(fx_press(h, "c1", 50), 0);
+	assert_int_equal(fx_next_page(h, "sup", &p1, 5000), 0);
+	assert_true(h_wait_sql(h, "hub.db", 1, 5000, "SELECT count(*) FROM"
+	    " incidents WHERE id = %s AND timer = 'step'", p1.incident));
+	h_kill(h, hub, SIGKILL);
+	h_pump(h, STEP_MS + 500);
+	assert_int_equal(pages_to(h, "bak"), 0);
+
+	assert_true(fx_hub_start(h) > 0);
+	assert_int_equal(fx_next_page(h, "bak", &p2, 5000), 0);
+	assert_int_equal(p2.step, 2);
+	assert_string_equal(p2.incident, p1.incident);
+	assert_int_equal(fx_next_page(h, "mgr", &p3, WAIT_MS), 0);
+	assert_int_equal(p3.step, 3);
+	assert_paged_after(h, p1.incident, "bak", 2, "mgr", 3,
+	    STEP_MS - SLACK_MS);
+	assert_int_equal(pages_to(h, "sup"), 1);
+	assert_int_equal(h_sql_int(h, "hub.db", "SELECT count(*) FROM incidents"),
+	    1);
+}
+
+/* A press while the hub is down waits at the broker (the hub's persistent
+ * session) and on the board; once the hub is back it is paged once, and
+ * the board's re-sends change nothing. */
+static void
+test_press_while_hub_down(void **state)
+{
+	struct harness *h = *state;
+	struct proto_event ev;
+	struct proto_page pg;
+	pid_t hub = start(h, 20000, NULL);
+
+	h_kill(h, hub, SIGKILL);
+	assert_int_equal(fx_press(h, "c1", 50), 0);
+	assert_int_equal(fx_next_event(h, "c1", &ev, 5000), 0);
+	/* unconfirmed: the board keeps re-sending, and after
+	 * confirm_timeout_s (2 s in the fixture) sounds its fallback */
+	assert_true(h_wait_file(h, "c1.sock.outputs", "sounder 1 pattern=on", 8000));
+	assert_true(fx_hub_start(h) > 0);
+
+	assert_int_equal(fx_next_page(h, "sup", &pg, 10000), 0);
+	assert_int_equal(pg.step, 1);
+	assert_true(h_wait_file(h, "c1.sock.outputs", "sounder 0 pattern=off", 10000));
+	assert_true(h_wait_sql(h, "c1.db", 0, 5000, "SELECT count(*) FROM events"));
+	h_pump(h, 500);
+	assert_int_equal(pages_to(h, "sup"), 1);
+	assert_int_equal(h_sql_int(h, "hub.db", "SELECT count(*) FROM incidents"),
+	    1);
+	assert_int_equal(h_sql_int(h, "hub.db", "SELECT count(*) FROM events"
+	    " WHERE id = '%s' AND incident = %s", ev.id, pg.incident), 1);
+}
+
+/* Scenario 5: the broker is down when the button is pressed. The board
+ * keeps the press, sounds its local fallback once the hub has not
+ * confirmed in time, and delivers it when the broker is back; the hub
+ * pages and confirms, and the sounder stops. */
+static void
+test_press_during_broker_outage(void **state)
+{
+	struct harness *h = *state;
+	struct proto_page pg;
+
+	start(h, 20000, NULL);
+	h_broker_stop(h);
+	assert_int_equal(fx_press(h, "c1", 50), 0);
+	/* confirm_timeout_s is 2 in the fixture */
+	assert_true(h_wait_file(h, "c1.sock.outputs", "sounder 1 pattern=on", 8000));
+	assert_int_equal(h_broker_start(h), 0);
+
+	assert_int_equal(fx_next_page(h, "sup", &pg, 15000), 0);
+	assert_int_equal(pg.type, PROTO_PAGE_PAGE);
+	assert_int_equal(pg.step, 1);
+	assert_true(h_wait_file(h, "c1.sock.outputs", "sounder 0 pattern=off", 10000));
+	assert_true(h_wait_file(h, "c1.sock.outputs", "desk 1 pattern=received", 5000));
+	assert_true(h_wait_sql(h, "c1.db", 0, 5000, "SELECT count(*) FROM events"));
+	assert_true(h_wait_sql(h, "hub.db", 1, 5000, "SELECT count(*) FROM"
+	    " incidents WHERE id = %s AND pressed_at < received_at", pg.incident));
+	assert_int_equal(h_sql_int(h, "hub.db", "SELECT count(*) FROM incidents"),
+	    1);
+}
+
+/* SIGHUP with a file that does not load: refused with its error, and the
+ * old rules stay — the next press is paged as before, not as the broken
+ * file says. */
+static void
+test_reload_invalid_keeps_old_rules(void **state)
+{
+	struct harness *h = *state;
+	struct proto_page pg;
+	pid_t hub = start(h, 20000, NULL);
+
+	/* would page r2 first, were it accepted */
+	assert_non_null(fx_hub_conf(h, 20000,
+	    "{ kind = \"help\"; steps = ( { targets = [ \"person:r2\" ];"
+	    " wait_ms = 20000; } ); },\n"
+	    "{ kind = \"emergency\"; steps = ( { targets = [ \"person:r2\" ];"
+	    " wait_ms = 20000; } ); }\n", "bogus = 1;"));
+	assert_int_equal(h_kill(h, hub, SIGHUP), 0);
+	assert_true(h_wait_log(h, "hubd", "reload refused, old rules kept", 5000));
+	assert_true(h_wait_log(h, "hubd", "hub.conf:", 5000));
+	assert_true(h_wait_log(h, "hubd", "bogus", 5000));
+	assert_true(h_alive(h, hub));
+
+	assert_int_equal(fx_press(h, "c1", 50), 0);
+	assert_int_equal(fx_next_page(h, "sup", &pg, 5000), 0);
+	assert_int_equal(pg.step, 1);
+	h_pump(h, 300);
+	assert_int_equal(pages_to(h, "r2"), 0);
+}
+
+/* SIGHUP with a valid file while an incident is open: the incident is
+ * kept and its next step follows the new rules (security instead of the
+ * backup). */
+static void
+test_reload_valid_applies_to_open_incident(void **state)
+{
+	struct harness *h = *state;
+	struct proto_page p1, p2;
+	const int step = 3000;
+	char pol[1024];
+	pid_t hub = start(h, step, NULL);
+
+	assert_int_equal(fx_press(h, "c1", 50), 0);
+	assert_int_equal(fx_next_page(h, "sup", &p1, 5000), 0);
+
+	snprintf(pol, sizeof pol,
+	    "{ kind = \"help\"; steps = (\n"
+	    "  { targets = [ \"supervisor\" ]; wait_ms = %d; },\n"
+	    "  { targets = [ \"role:security\" ]; wait_ms = %d; } ); },\n"
+	    "{ kind = \"emergency\"; min_responders = 2; steps = (\n"
+	    "  { targets = [ \"team:response\" ]; wait_ms = %d; } ); }\n",
+	    step, step, step);
+	assert_non_null(fx_hub_conf(h, step, pol, NULL));
+	assert_int_equal(h_kill(h, hub, SIGHUP), 0);
+	assert_true(h_wait_log(h, "hubd", "config: reloaded", 5000));
+
+	assert_int_equal(fx_next_page(h, "sec", &p2, step + 5000), 0);
+	assert_int_equal(p2.type, PROTO_PAGE_PAGE);
+	assert_int_equal(p2.step, 2);
+	assert_string_equal(p2.incident, p1.incident);
+	assert_paged_after(h, p1.incident, "sup", 1, "sec", 2, step - SLACK_MS);
+	assert_int_equal(pages_to(h, "bak"), 0);
+
+	assert_int_equal(fx_reply(h, "sec", p1.incident, PROTO_ACTION_ACK, 0,
+	    NULL), 0);
+	assert_true(h_wait_sql(h, "hub.db", 1, 5000, "SELECT count(*) FROM"
+	    " incidents WHERE id = %s AND state = 'acknowledged'", p1.incident));
+	assert_int_equal(h_sql_int(h, "hub.db", "SELECT count(*) FROM incidents"),
+	    1);
+	assert_true(h_alive(h, hub));
+}
+
+int
+main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_kill_9_mid_ladder_resumes),
+		T(test_deadline_passed_while_down_fires_at_once),
+		T(test_press_while_hub_down),
+		T(test_press_during_broker_outage),
+		T(test_reload_invalid_keeps_old_rules),
+		T(test_reload_valid_applies_to_open_incident),
+	};
+#undef T
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

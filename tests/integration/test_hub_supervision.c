@@ -1,0 +1,151 @@
+/* test_hub_supervision.c: scenario 6 through the real counterd, hubd and
+ * broker — a board that dies (its Last Will) or hangs (heartbeats stop, no
+ * Will) raises a maintenance alert to the facility role on its own path,
+ * never as a panic page, and a notice follows when the board is back. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fixtures.h"
+#include "harness.h"
+#include "proto.h"
+
+#define PAGES	"panic/" FX_SITE "/pager/#"
+#define MAINT	"panic/" FX_SITE "/maint/+"
+
+static int
+setup(void **state)
+{
+	struct harness *h = h_new();
+
+	if (!h)
+		return -1;
+	*state = h;
+	if (!fx_hub_conf(h, 20000, NULL, NULL) || fx_hub_start(h) < 0) {
+		h_free(h);	/* cmocka skips the teardown of a failed setup */
+		return -1;
+	}
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	return h_free(*state);
+}
+
+static pid_t
+hub_pid(struct harness *h)
+{
+	for (int i = 0; i < H_MAX_PROCS; i++)
+		if (h->procs[i].pid > 0 && strcmp(h->procs[i].name, "hubd") == 0)
+			return h->procs[i].pid;
+	return -1;
+}
+
+/* The board is killed (power cut): the broker publishes its Will, the
+ * facility person gets an alert naming the counter; when the board is
+ * back, a notice — also across a restart of the hub, which does not
+ * report the same board twice. Nothing goes to the pagers. */
+static void
+test_last_will_alerts_facility(void **state)
+{
+	struct harness *h = *state;
+	struct proto_maint mt;
+	pid_t pid;
+
+	assert_non_null(fx_counter_conf(h, "c1", NULL));
+	assert_true((pid = fx_counter_start(h, "c1")) > 0);
+	assert_true(h_wait_log(h, "hubd", "counter c1: online", 5000));
+	h_mark_seen(h);
+
+	h_kill(h, pid, SIGKILL);
+	assert_int_equal(fx_next_maint(h, "fac", &mt, 10000), 0);
+	assert_int_equal(mt.type, PROTO_MAINT_ALERT);
+	assert_string_equal(mt.counter, "c1");
+	assert_string_equal(mt.label, "1番窓口");
+	assert_non_null(strstr(mt.reason, "offline"));
+	assert_true(mt.at_ms > 0);
+	assert_true(h_wait_sql(h, "hub.db", 1, 5000, "SELECT count(*) FROM"
+	    " counter_status WHERE counter = 'c1' AND state = 'offline'"));
+
+	/* a restarted hub remembers it already told facilities */
+	assert_int_equal(h_kill(h, hub_pid(h), SIGTERM), 0);
+	assert_true(fx_hub_start(h) > 0);
+	h_pump(h, 1000);
+	assert_int_equal(h_count(h, MAINT), 1);
+
+	assert_true(fx_counter_start(h, "c1") > 0);
+	assert_int_equal(fx_next_maint(h, "fac", &mt, 10000), 0);
+	assert_int_equal(mt.type, PROTO_MAINT_NOTICE);
+	assert_string_equal(mt.counter, "c1");
+	assert_non_null(strstr(mt.reason, "back online"));
+	assert_true(h_wait_sql(h, "hub.db", 2, 5000, "SELECT count(*) FROM"
+	    " counter_status WHERE counter = 'c1' AND state = 'online'"));
+
+	/* only the facility role hears of it, and only on its own path */
+	h_pump(h, 300);
+	assert_int_equal(h_count(h, MAINT), 2);
+	assert_int_equal(h_count(h, PAGES), 0);
+}
+
+/* The board hangs with its connection up (SIGSTOP): no Will, but its
+ * heartbeats (every second here) stop. After two missed intervals the
+ * facility person is alerted; when it resumes, a notice. */
+static void
+test_missed_heartbeats_alert_facility(void **state)
+{
+	struct harness *h = *state;
+	char status[PROTO_TOPIC_MAX];
+	struct proto_maint mt;
+	pid_t pid;
+
+	assert_non_null(fx_counter_conf_with(h, "c1", 1, NULL, NULL));
+	assert_true((pid = fx_counter_start(h, "c1")) > 0);
+	/* two heartbeats after the first status: the hub knows the interval */
+	proto_topic_build(status, sizeof status, NULL, FX_SITE,
+	    PROTO_TOPIC_STATUS, "c1");
+	assert_non_null(h_wait_msg(h, status, 5000));
+	assert_non_null(h_wait_msg(h, status, 5000));
+	h_mark_seen(h);
+
+	assert_int_equal(h_kill(h, pid, SIGSTOP), 0);
+	assert_int_equal(fx_next_maint(h, "fac", &mt, 10000), 0);
+	assert_int_equal(mt.type, PROTO_MAINT_ALERT);
+	assert_string_equal(mt.counter, "c1");
+	assert_non_null(strstr(mt.reason, "heartbeat missed"));
+	/* not before two intervals without a status: on the hub's clock,
+	 * from the last status it took in to the transition it recorded */
+	assert_true(h_wait_sql(h, "hub.db", 1, 5000, "SELECT s.at - (SELECT"
+	    " max(l.at) FROM log l WHERE l.kind = 'in' AND l.topic = '%s'"
+	    " AND l.at <= s.at) >= %d FROM counter_status s WHERE"
+	    " s.counter = 'c1' AND s.state = 'silent'", status, 2000 - 50));
+	assert_true(h_wait_sql(h, "hub.db", 1, 5000, "SELECT count(*) FROM"
+	    " counter_status WHERE counter = 'c1' AND state = 'silent'"
+	    " AND detail LIKE 'heartbeat missed%%'"));
+
+	assert_int_equal(h_kill(h, pid, SIGCONT), 0);
+	assert_int_equal(fx_next_maint(h, "fac", &mt, 10000), 0);
+	assert_int_equal(mt.type, PROTO_MAINT_NOTICE);
+	assert_non_null(strstr(mt.reason, "back online"));
+	assert_int_equal(h_count(h, PAGES), 0);
+}
+
+int
+main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_last_will_alerts_facility),
+		T(test_missed_heartbeats_alert_facility),
+	};
+#undef T
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
