@@ -32,6 +32,7 @@
 #define SHUTDOWN_WAIT_MS	2000
 #define NS_PER_MS		1000000LL
 #define TOKENS_MAX		16	/* publishes whose PUBACK we log by id */
+#define OUTBOX_RETRY_MS		30000	/* memory only: try the file again */
 
 enum { PFD_SIGNAL, PFD_TIMER, PFD_MQTT, PFD_GPIO, PFD_MAX = PFD_GPIO +
     GPIO_FDS_MAX };
@@ -49,6 +50,8 @@ struct counterd {
 	char t_event[PROTO_TOPIC_MAX];
 	char t_status[PROTO_TOPIC_MAX];
 	char t_feedback[PROTO_TOPIC_MAX];
+	char boot[PROTO_ID_MAX];	/* boot of new ids, as last announced */
+	int64_t ob_retry_at_ms;		/* memory-only outbox: next try, -1 */
 	struct pollfd pfd[PFD_MAX];
 	int npfd;
 	int64_t hb_at_ms;		/* next heartbeat, -1: none */
@@ -221,8 +224,19 @@ counterd_raise(struct counterd *d, struct proto_event *ev)
 	ev->attempt = 1;
 	sent = counterd_send(d, ev) == 0;
 	ev->attempt = sent ? 1 : 0;
-	if (outbox_push(d->ob, ev) < 0)
+	switch (outbox_push(d->ob, ev)) {
+	case 0:
+		break;
+	case 1:
 		log_warnx("event %s: outbox: not saved, held in memory", ev->id);
+		break;
+	default:
+		/* still watched below: the fallback sounds if no receipt */
+		log_warnx("event %s: outbox: not saved and memory full, not "
+		    "kept: %s", ev->id, sent ? "sent once, never re-sent" :
+		    "not sent either, LOST");
+		break;
+	}
 	log_info("event %s: %s %s on button %s%s%s, %s", ev->id,
 	    proto_kind_name(ev->kind), proto_gesture_name(ev->gesture),
 	    ev->button, ev->upgrades[0] ? ", upgrades " : "", ev->upgrades,
@@ -230,6 +244,26 @@ counterd_raise(struct counterd *d, struct proto_event *ev)
 	outputs_sent(d->out, ev, conf_discreet(&d->conf, ev->button, ev->kind),
 	    1, now_ms);
 	counterd_resend_soon(d, now_ms);
+}
+
+/* New ids changed boot: to one held in memory when the disk cannot keep
+ * the reservation of seq numbers, or to the file's once it is back. Say so
+ * loudly, and tell the hub at once through the status's boot. */
+static void
+counterd_boot_check(struct counterd *d)
+{
+	const char *boot = outbox_boot(d->ob);
+
+	if (strcmp(boot, d->boot) == 0)
+		return;
+	if (outbox_boot_in_memory(d->ob))
+		log_warnx("outbox: %s; new events use boot %s, held in memory "
+		    "only", outbox_on_disk(d->ob) ? "cannot reserve event ids "
+		    "on disk" : "no outbox file", boot);
+	else
+		log_info("outbox: new events use boot %s", boot);
+	snprintf(d->boot, sizeof d->boot, "%s", boot);
+	counterd_publish_status(d, 1);
 }
 
 static void
@@ -249,6 +283,7 @@ counterd_gesture(struct counterd *d, unsigned bi, const struct button_event *be,
 		log_warnx("button %s: cannot make an event id", ev.button);
 		return;
 	}
+	counterd_boot_check(d);
 	if (!fault && !be->upgrade)
 		snprintf(d->chain[bi], sizeof d->chain[bi], "%s", ev.id);
 	counterd_raise(d, &ev);
@@ -292,6 +327,110 @@ counterd_gpio(struct counterd *d, int fd)
 		counterd_gestures(d, e[i].button, be, button_feed(
 		    &d->buttons[e[i].button], e[i].level, e[i].t_ns, be), now_ns);
 	}
+}
+
+/* ---- the outbox ------------------------------------------------------ */
+
+/* Open the outbox file, or attach it to the memory-only outbox. A damaged
+ * file is moved aside and a new one started, so that the button keeps
+ * working. Returns 0, or -1 with the reason in err. */
+static int
+counterd_outbox_file(struct counterd *d, char *err, size_t errlen)
+{
+	char moved[CONF_PATH_MAX + 32];
+
+	for (int tries = 0;; tries++) {
+		if (d->ob ? outbox_attach(d->ob, d->conf.outbox, err,
+		    errlen) == 0 : (d->ob = outbox_open(d->conf.outbox,
+		    d->conf.counter, err, errlen)) != NULL)
+			return 0;
+		if (errno != EBADMSG || tries > 0)
+			return -1;
+		if (outbox_set_aside(d->conf.outbox, moved, sizeof moved) < 0) {
+			log_warn("outbox: %s: cannot move the damaged file aside",
+			    d->conf.outbox);
+			return -1;
+		}
+		log_warnx("%s; moved it to %s and started a new outbox", err,
+		    moved);
+	}
+}
+
+/* A board that cannot start leaves a dead button: when the outbox file
+ * cannot be opened (full or read-only disk, missing directory), run from
+ * memory under a fresh boot, and try the file again every 30 s. */
+static void
+counterd_open_outbox(struct counterd *d)
+{
+	char err[512];
+
+	if (counterd_outbox_file(d, err, sizeof err) == 0)
+		return;
+	if (!(d->ob = outbox_open_memory(d->conf.counter)))
+		fatal("outbox: cannot even run from memory");
+	log_warnx("%s", err);
+	log_warnx("outbox: NOT DURABLE: events are held in memory only "
+	    "(boot %s) until %s can be written; retrying every %d s",
+	    outbox_boot(d->ob), d->conf.outbox, OUTBOX_RETRY_MS / 1000);
+	d->ob_retry_at_ms = clock_mono_ms() + OUTBOX_RETRY_MS;
+}
+
+/* Reloaded events await receipts as before the restart. */
+static void
+counterd_watch_pending(struct counterd *d)
+{
+	struct proto_event evs[RESEND_BATCH];
+	uint64_t after = 0;
+	int n;
+
+	while ((n = outbox_pending(d->ob, after, evs, RESEND_BATCH)) > 0) {
+		for (int i = 0; i < n; i++)
+			outputs_sent(d->out, &evs[i], conf_discreet(&d->conf,
+			    evs[i].button, evs[i].kind), 0, clock_mono_ms());
+		after = evs[n - 1].seq;
+	}
+	if ((n = outbox_count(d->ob)) > 0)
+		log_info("outbox: %d events await their receipt", n);
+}
+
+/* Incidents known to be discreet before a restart stay dark. */
+static void
+counterd_load_discreet(struct counterd *d)
+{
+	char ids[OUTBOX_DISCREET_MAX][PROTO_ID_MAX];
+	int n = outbox_discreet_list(d->ob, ids, OUTBOX_DISCREET_MAX);
+
+	if (n < 0)
+		log_warnx("outbox: cannot read the discreet incidents");
+	for (int i = 0; i < n; i++) {
+		log_info("incident %s: remembered as discreet", ids[i]);
+		outputs_discreet_known(d->out, ids[i]);
+	}
+}
+
+/* Memory only: try the outbox file again. Once it opens, the events held
+ * in memory are committed to it, its own pending events are re-sent and
+ * new ids take its boot. */
+static void
+counterd_outbox_retry(struct counterd *d, int64_t now_ms)
+{
+	char err[512];
+
+	d->ob_retry_at_ms = -1;
+	if (outbox_on_disk(d->ob))
+		return;
+	if (counterd_outbox_file(d, err, sizeof err) < 0) {
+		log_warnx("%s; outbox: NOT DURABLE, events held in memory only, "
+		    "retry in %d s", err, OUTBOX_RETRY_MS / 1000);
+		d->ob_retry_at_ms = now_ms + OUTBOX_RETRY_MS;
+		return;
+	}
+	log_info("outbox: %s is open, events are durable again",
+	    d->conf.outbox);
+	counterd_watch_pending(d);
+	counterd_load_discreet(d);
+	counterd_boot_check(d);
+	counterd_resend_soon(d, now_ms);
 }
 
 /* ---- MQTT ------------------------------------------------------------ */
@@ -440,6 +579,9 @@ counterd_reload(struct counterd *d, const char *path)
 	static struct conf fresh, merged;	/* large: keep off the stack */
 	char err[CFG_ERR_MAX];
 
+	/* after fixing the disk, a reload is the way to say so */
+	if (!outbox_on_disk(d->ob))
+		d->ob_retry_at_ms = clock_mono_ms();
 	if (conf_load(&fresh, path, err, sizeof err) < 0) {
 		log_warnx("config: %s; keeping the running config", err);
 		return;
@@ -479,6 +621,8 @@ counterd_due(struct counterd *d)
 	}
 	if (d->resend_at_ms >= 0 && now_ms >= d->resend_at_ms)
 		counterd_resend(d, now_ms);
+	if (d->ob_retry_at_ms >= 0 && now_ms >= d->ob_retry_at_ms)
+		counterd_outbox_retry(d, now_ms);
 }
 
 /* Arm the one timer for the earliest deadline, in ns; disarm if none. */
@@ -496,6 +640,8 @@ counterd_arm(struct counterd *d)
 		next = counterd_min(next, d->hb_at_ms * NS_PER_MS);
 	if (d->resend_at_ms >= 0)
 		next = counterd_min(next, d->resend_at_ms * NS_PER_MS);
+	if (d->ob_retry_at_ms >= 0)
+		next = counterd_min(next, d->ob_retry_at_ms * NS_PER_MS);
 	if ((t = mqtt_timeout_ms(d->mqtt, now_ms)) >= 0)
 		next = counterd_min(next, (now_ms + t) * NS_PER_MS);
 	if (next >= 0) {
@@ -578,30 +724,26 @@ counterd_output_note(void *ctx, unsigned idx, int on, const char *pattern,
 		log_warn("output %s: cannot report", d->conf.outputs[idx].name);
 }
 
+/* Remembered in the outbox, so that after a restart the hub's state for
+ * the incident (whose kind may be plain help) still leaves the desk dark. */
+static void
+counterd_output_discreet(void *ctx, const char *incident, int on)
+{
+	struct counterd *d = ctx;
+
+	if (on)
+		log_info("incident %s: discreet, not shown at the desk",
+		    incident);
+	if (outbox_discreet(d->ob, incident, on) < 0 && outbox_on_disk(d->ob))
+		log_warnx("incident %s: outbox: cannot %s it as discreet",
+		    incident, on ? "remember" : "forget");
+}
+
 static const struct outputs_ops counterd_output_ops = {
 	.set = counterd_output_set,
 	.note = counterd_output_note,
+	.discreet = counterd_output_discreet,
 };
-
-/* Open the outbox; a damaged one is moved aside rather than leaving the
- * board unable to start, which would leave the button dead. */
-static void
-counterd_open_outbox(struct counterd *d)
-{
-	char err[512], moved[CONF_PATH_MAX + 32];
-
-	d->ob = outbox_open(d->conf.outbox, d->conf.counter, err, sizeof err);
-	if (d->ob || errno != EBADMSG)
-		goto out;
-	if (outbox_set_aside(d->conf.outbox, moved, sizeof moved) < 0)
-		fatal("outbox: %s: cannot move the damaged file aside",
-		    d->conf.outbox);
-	log_warnx("%s; moved it to %s and started a new outbox", err, moved);
-	d->ob = outbox_open(d->conf.outbox, d->conf.counter, err, sizeof err);
-out:
-	if (!d->ob)
-		fatalx("%s", err);
-}
 
 static void
 counterd_open_io(struct counterd *d)
@@ -627,24 +769,6 @@ counterd_open_io(struct counterd *d)
 	d->npfd = PFD_GPIO + n;
 	if (!(d->out = outputs_new(&d->conf, &counterd_output_ops, d)))
 		fatal("outputs");
-}
-
-/* Reloaded events await receipts as before the restart. */
-static void
-counterd_watch_pending(struct counterd *d)
-{
-	struct proto_event evs[RESEND_BATCH];
-	uint64_t after = 0;
-	int n;
-
-	while ((n = outbox_pending(d->ob, after, evs, RESEND_BATCH)) > 0) {
-		for (int i = 0; i < n; i++)
-			outputs_sent(d->out, &evs[i], conf_discreet(&d->conf,
-			    evs[i].button, evs[i].kind), 0, clock_mono_ms());
-		after = evs[n - 1].seq;
-	}
-	if ((n = outbox_count(d->ob)) > 0)
-		log_info("outbox: %d events await their receipt", n);
 }
 
 static void
@@ -673,7 +797,10 @@ counterd_open_mqtt(struct counterd *d)
 		.client_id = d->conf.client_id,
 		.username = d->conf.username[0] ? d->conf.username : NULL,
 		.password = d->conf.password[0] ? d->conf.password : NULL,
-		.keepalive_s = d->conf.keepalive_s, .clean_session = 1,
+		.keepalive_s = d->conf.keepalive_s,
+		/* a stable client id and a kept session: the broker holds the
+		 * QoS 1 feedback sent while we were away (docs/FIRMWARE.md) */
+		.clean_session = 0,
 		.will = &w,
 	};
 
@@ -834,9 +961,12 @@ main(int argc, char **argv)
 	counterd_log_init(&d);
 	counterd_open_fds(&d);
 	counterd_topics(&d);
+	d.ob_retry_at_ms = -1;
 	counterd_open_outbox(&d);
+	snprintf(d.boot, sizeof d.boot, "%s", outbox_boot(d.ob));
 	counterd_open_io(&d);
 	counterd_watch_pending(&d);
+	counterd_load_discreet(&d);
 	counterd_open_mqtt(&d);
 	log_info("started %s, counter %s/%s, boot %s, gpio %s", COUNTERD_VERSION,
 	    d.conf.site, d.conf.counter, outbox_boot(d.ob),

@@ -1,7 +1,8 @@
 /* outputs.c: from the board's facts to patterns on the desk's outputs. The
  * status light shows the most urgent of: a stuck button, an unconfirmed
  * call, no connection, the hub's incident state. Discreet calls change
- * nothing visible; their feedback may only return the light to idle. */
+ * nothing visible, nor does anything the hub says of their incidents; their
+ * feedback may only return the light to idle. */
 #include "outputs.h"
 
 #include <stdio.h>
@@ -38,6 +39,14 @@ struct outputs_watch {
 	int discreet;
 };
 
+/* An incident the hub told us of, until it is resolved or closed. */
+struct outputs_inc {
+	char id[PROTO_ID_MAX];
+	enum proto_istate state;	/* the hub's latest */
+	int discreet;			/* never shown, for its whole life */
+	uint64_t upd;			/* when last heard of: higher is newer */
+};
+
 struct outputs_rec {
 	int on;
 	int64_t until_ms;	/* pulse */
@@ -55,6 +64,9 @@ struct outputs {
 	struct outputs_watch watch[OUTPUTS_WATCH_MAX];
 	char shown[PROTO_ID_MAX];	/* incident the light shows, or "" */
 	enum proto_istate shown_state;
+	int ninc;
+	struct outputs_inc inc[OUTPUTS_INC_MAX];
+	uint64_t upd;			/* last outputs_inc.upd given */
 	struct outputs_rec rec[CONF_OUTPUTS_MAX];
 	int pattern[CONF_OUTPUTS_MAX];	/* -1 before the first tick */
 	int64_t start_ms[CONF_OUTPUTS_MAX];
@@ -272,6 +284,9 @@ outputs_sent(struct outputs *o, const struct proto_event *ev, int discreet,
 
 	if (ev->kind == PROTO_KIND_FAULT || ev->kind == PROTO_KIND_FAULT_CLEARED)
 		return;
+	for (int i = 0; i < o->nwatch; i++)
+		if (strcmp(o->watch[i].id, ev->id) == 0)
+			return;
 	if (o->nwatch == OUTPUTS_WATCH_MAX) {
 		/* the oldest is long past any timeout; forget it */
 		memmove(&o->watch[0], &o->watch[1],
@@ -288,51 +303,158 @@ outputs_sent(struct outputs *o, const struct proto_event *ev, int discreet,
 	outputs_tick(o, now_ms);
 }
 
-static void
-outputs_state(struct outputs *o, const struct proto_feedback *fb)
+static struct outputs_inc *
+outputs_inc_find(struct outputs *o, const char *id)
 {
-	int shown = o->shown[0] && strcmp(o->shown, fb->incident) == 0;
-
-	if (fb->state >= PROTO_IST_RESOLVED) {
-		if (shown)
-			o->shown[0] = '\0';
-		for (unsigned i = 0; i < o->conf->noutputs; i++)
-			if (o->rec[i].on &&
-			    strcmp(o->rec[i].incident, fb->incident) == 0)
-				o->rec[i].on = 0;
-		return;
-	}
-	/* A discreet incident changes nothing visible: the light keeps what
-	 * it showed (an upgraded press) until the incident ends. */
-	if (conf_discreet(o->conf, "", fb->kind) || !fb->incident[0])
-		return;
-	snprintf(o->shown, sizeof o->shown, "%s", fb->incident);
-	o->shown_state = fb->state;
+	for (int i = 0; i < o->ninc; i++)
+		if (strcmp(o->inc[i].id, id) == 0)
+			return &o->inc[i];
+	return NULL;
 }
 
-/* Forget the watch for the receipt's event; 1 if it was a visible one. */
+static void
+outputs_inc_drop(struct outputs *o, struct outputs_inc *in)
+{
+	if (in->discreet && o->ops->discreet)
+		o->ops->discreet(o->ctx, in->id, 0);
+	*in = o->inc[--o->ninc];
+}
+
+/* The incident, added if new; when all slots are taken, the one heard of
+ * longest ago (most likely one whose end we missed) gives way. */
+static struct outputs_inc *
+outputs_inc_get(struct outputs *o, const char *id)
+{
+	struct outputs_inc *in = outputs_inc_find(o, id);
+
+	if (!in) {
+		if (o->ninc == OUTPUTS_INC_MAX) {
+			struct outputs_inc *old = &o->inc[0];
+
+			for (int i = 1; i < o->ninc; i++)
+				if (o->inc[i].upd < old->upd)
+					old = &o->inc[i];
+			outputs_inc_drop(o, old);
+		}
+		in = &o->inc[o->ninc++];
+		memset(in, 0, sizeof *in);
+		snprintf(in->id, sizeof in->id, "%s", id);
+	}
+	in->upd = ++o->upd;
+	return in;
+}
+
+static void
+outputs_inc_discreet(struct outputs *o, struct outputs_inc *in)
+{
+	if (in->discreet)
+		return;
+	in->discreet = 1;
+	if (o->ops->discreet)
+		o->ops->discreet(o->ctx, in->id, 1);
+}
+
+void
+outputs_discreet_known(struct outputs *o, const char *incident)
+{
+	outputs_inc_get(o, incident)->discreet = 1;
+}
+
 static int
-outputs_unwatch(struct outputs *o, const char *id)
+outputs_discreet_pending(const struct outputs *o)
+{
+	for (int i = 0; i < o->nwatch; i++)
+		if (o->watch[i].discreet)
+			return 1;
+	return 0;
+}
+
+/* Which incident the light shows: the newest that is not discreet. Nothing
+ * changes while a discreet event awaits its receipt: the hub sends the
+ * state of the incident it opened or joined before the receipt that names
+ * it, so any state now may be its doing. A shown incident that became
+ * discreet keeps its pattern (any change would be visible) until it ends. */
+static void
+outputs_show(struct outputs *o)
+{
+	const struct outputs_inc *best = NULL;
+
+	if (outputs_discreet_pending(o))
+		return;
+	for (int i = 0; i < o->ninc; i++)
+		if (!o->inc[i].discreet && (!best || o->inc[i].upd > best->upd))
+			best = &o->inc[i];
+	if (best) {
+		snprintf(o->shown, sizeof o->shown, "%s", best->id);
+		o->shown_state = best->state;
+	} else if (o->shown[0] && !outputs_inc_find(o, o->shown)) {
+		o->shown[0] = '\0';
+	}
+}
+
+/* Resolved or closed: the light may go dark at once, the recorders stop,
+ * and the incident is forgotten (with its discreet mark). */
+static void
+outputs_inc_end(struct outputs *o, const char *incident)
+{
+	struct outputs_inc *in = outputs_inc_find(o, incident);
+
+	if (in)
+		outputs_inc_drop(o, in);
+	if (strcmp(o->shown, incident) == 0)
+		o->shown[0] = '\0';
+	for (unsigned i = 0; i < o->conf->noutputs; i++)
+		if (o->rec[i].on && strcmp(o->rec[i].incident, incident) == 0)
+			o->rec[i].on = 0;
+}
+
+/* The hub's word on an incident, from a state message or a receipt.
+ * known_only: the word may be stale (a duplicate receipt, a receipt for
+ * an event we do not await), so it may update but not introduce one. */
+static void
+outputs_state(struct outputs *o, const struct proto_feedback *fb,
+    int known_only)
+{
+	struct outputs_inc *in;
+
+	if (!fb->incident[0])
+		return;
+	if (fb->state >= PROTO_IST_RESOLVED) {
+		outputs_inc_end(o, fb->incident);
+		return;
+	}
+	if (known_only && !outputs_inc_find(o, fb->incident))
+		return;
+	in = outputs_inc_get(o, fb->incident);
+	in->state = fb->state;
+	if (conf_discreet(o->conf, "", fb->kind))
+		outputs_inc_discreet(o, in);
+}
+
+/* Forget the watch for the receipt's event. Returns 1 if it was watched,
+ * with its discreet flag in *discreet. */
+static int
+outputs_unwatch(struct outputs *o, const char *id, int *discreet)
 {
 	for (int i = 0; i < o->nwatch; i++) {
-		int visible = !o->watch[i].discreet;
-
 		if (strcmp(o->watch[i].id, id) != 0)
 			continue;
+		*discreet = o->watch[i].discreet;
 		memmove(&o->watch[i], &o->watch[i + 1],
 		    (size_t)(o->nwatch - i - 1) * sizeof o->watch[0]);
 		o->nwatch--;
-		return visible;
+		return 1;
 	}
 	return 0;
 }
 
-/* A receipt carries its incident's state: a visible event shows it, and
- * any may end it. A recorder learns which incident it is holding for. */
+/* A receipt names the incident its event opened or joined: a discreet
+ * event makes it discreet for good. It carries the incident's state too.
+ * A recorder learns which incident it is holding for. */
 static void
 outputs_receipt(struct outputs *o, const struct proto_feedback *fb)
 {
-	int visible = outputs_unwatch(o, fb->event);
+	int discreet = 0, watched = outputs_unwatch(o, fb->event, &discreet);
 
 	for (unsigned i = 0; i < o->conf->noutputs; i++) {
 		struct outputs_rec *r = &o->rec[i];
@@ -343,8 +465,11 @@ outputs_receipt(struct outputs *o, const struct proto_feedback *fb)
 		snprintf(r->incident, sizeof r->incident, "%s", fb->incident);
 		r->on = fb->incident[0] != '\0';
 	}
-	if (fb->incident[0] && (visible || fb->state >= PROTO_IST_RESOLVED))
-		outputs_state(o, fb);
+	if (!fb->incident[0])
+		return;
+	if (watched && discreet)
+		outputs_inc_discreet(o, outputs_inc_get(o, fb->incident));
+	outputs_state(o, fb, fb->duplicate || !watched);
 }
 
 void
@@ -354,6 +479,7 @@ outputs_feedback(struct outputs *o, const struct proto_feedback *fb,
 	if (fb->type == PROTO_FEEDBACK_RECEIPT)
 		outputs_receipt(o, fb);
 	else
-		outputs_state(o, fb);
+		outputs_state(o, fb, 0);
+	outputs_show(o);
 	outputs_tick(o, now_ms);
 }

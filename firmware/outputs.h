@@ -12,6 +12,7 @@
 #include "proto.h"
 
 #define OUTPUTS_WATCH_MAX	64	/* unconfirmed events tracked */
+#define OUTPUTS_INC_MAX		8	/* incidents remembered */
 
 struct outputs;
 
@@ -21,6 +22,10 @@ struct outputs_ops {
 	/* Output idx changed pattern: on is 0 only for a dark pattern. */
 	void (*note)(void *ctx, unsigned idx, int on, const char *pattern,
 	    const char *desc);
+	/* Incident became discreet (on 1) or a discreet one is over or
+	 * forgotten (on 0): the caller may keep the list across a restart.
+	 * May be NULL. */
+	void (*discreet)(void *ctx, const char *incident, int on);
 };
 
 /* c and ops must outlive the result. Nothing is driven until the first
@@ -34,11 +39,23 @@ void outputs_connected(struct outputs *o, int up, int64_t now_ms);
 void outputs_fault(struct outputs *o, unsigned button, int stuck,
     int64_t now_ms);
 /* An event now awaits its receipt. fresh: just raised (it may start a
- * recorder), not reloaded from the outbox at start. */
+ * recorder), not reloaded from the outbox at start. An id already awaited
+ * is not added twice. */
 void outputs_sent(struct outputs *o, const struct proto_event *ev,
     int discreet, int fresh, int64_t now_ms);
+/* The hub's feedback. An incident is discreet for its whole life once a
+ * discreet event opened or joined it (its receipt says which) or its kind
+ * is discreet: the light never shows it, and a light that showed it
+ * before keeps its pattern until the incident ends. While a discreet event
+ * awaits its receipt no state changes the light (a state for its incident
+ * comes before the receipt naming it); resolved and closed always apply.
+ * A state for an unknown incident (after a restart, a reconnect) is shown
+ * unless discreet. A duplicate receipt never makes an unknown incident
+ * shown: its state may be stale. */
 void outputs_feedback(struct outputs *o, const struct proto_feedback *fb,
     int64_t now_ms);
+/* Incident is known to be discreet (remembered from before a restart). */
+void outputs_discreet_known(struct outputs *o, const char *incident);
 
 /* Advance blinks and timeouts to now_ms. */
 void outputs_tick(struct outputs *o, int64_t now_ms);

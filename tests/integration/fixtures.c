@@ -1,9 +1,12 @@
 /* fixtures.c: daemon configs and common steps for integration tests. */
 #include "fixtures.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "clock.h"
 #include "proto.h"
@@ -319,6 +322,55 @@ fx_publish_reply(struct harness *h, const char *topic_person,
 	if (proto_topic_build(topic, sizeof topic, NULL, FX_SITE,
 	    PROTO_TOPIC_REPLY, topic_person) < 0 ||
 	    (n = proto_encode_reply(rp, buf, sizeof buf)) < 0)
+		return -1;
+	return h_publish(h, topic, buf, (size_t)n, 1, 0);
+}
+
+pid_t
+fx_pager_start(struct harness *h, const char *person, int *feed)
+{
+	const char *fifo = h_path(h, "pager.fifo");
+	char exe[512];
+	pid_t pid;
+
+	/* a console that died must fail the test, not kill it */
+	signal(SIGPIPE, SIG_IGN);
+	snprintf(exe, sizeof exe, "%s/panicctl", h->bindir);
+	if (mkfifo(fifo, 0600) < 0 && errno != EEXIST)
+		return -1;
+	/* the shell only opens the FIFO as stdin, then becomes panicctl */
+	pid = h_spawn(h, "pager", "/bin/sh", "-c",
+	    "exec \"$0\" pager \"$1\" -c \"$2\" <\"$3\"", exe, person,
+	    h_path(h, "hub.conf"), fifo, (char *)NULL);
+	if (pid < 0)
+		return -1;
+	/* opening for writing fails (ENXIO) until the reader has it open */
+	for (int64_t end = clock_mono_ms() + 10000; clock_mono_ms() < end;) {
+		int fd = open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+
+		if (fd >= 0) {
+			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+			*feed = fd;
+			return pid;
+		}
+		if (errno != ENXIO || !h_alive(h, pid))
+			break;
+		h_pump(h, 10);
+	}
+	h_kill(h, pid, SIGKILL);
+	return -1;
+}
+
+int
+fx_publish_feedback(struct harness *h, const char *counter,
+    const struct proto_feedback *fb)
+{
+	char topic[PROTO_TOPIC_MAX], buf[2048];
+	int n;
+
+	if (proto_topic_build(topic, sizeof topic, NULL, FX_SITE,
+	    PROTO_TOPIC_FEEDBACK, counter) < 0 ||
+	    (n = proto_encode_feedback(fb, buf, sizeof buf)) < 0)
 		return -1;
 	return h_publish(h, topic, buf, (size_t)n, 1, 0);
 }

@@ -89,3 +89,19 @@ int fx_publish_event(struct harness *h, const char *topic_counter,
 struct proto_reply;
 int fx_publish_reply(struct harness *h, const char *topic_person,
     const struct proto_reply *rp);
+
+/* ---- added for panicctl's integration tests ----------------------------- */
+
+/* Start `panicctl pager PERSON -c hub.conf` with its standard input on a
+ * FIFO in the temp dir (so it reads commands a line at a time, as from any
+ * pipe) and its output in pager.log. *feed is the FIFO's write end: write
+ * command lines to it, close it to end the console's input. Returns the
+ * pid or -1. */
+pid_t fx_pager_start(struct harness *h, const char *person, int *feed);
+
+/* ---- added for the counterd review tests --------------------------------- */
+
+/* Publish fb (QoS 1, not retained) on counter's feedback topic, as hubd
+ * would. Returns 0/-1. */
+int fx_publish_feedback(struct harness *h, const char *counter,
+    const struct proto_feedback *fb);

@@ -1,5 +1,6 @@
 /* test_outputs.c: what the desk shows — facts (sent, receipts, hub states,
- * connection, stuck buttons) and time in, patterns and levels out. */
+ * connection, stuck buttons) and time in, patterns and levels out; which
+ * incidents are discreet, and what the caller is told to remember. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -19,6 +20,8 @@ struct seen {
 	int level[CONF_OUTPUTS_MAX];
 	int sets[CONF_OUTPUTS_MAX];
 	int notes;
+	int desk_lit;			/* the desk ever showed a lit pattern */
+	char discreet[256];		/* "+i3 -i3 ..." from the callback */
 };
 
 static struct conf conf;
@@ -41,9 +44,22 @@ fake_note(void *ctx, unsigned idx, int on, const char *pattern,
 	seen.on[idx] = on;
 	snprintf(seen.pattern[idx], sizeof seen.pattern[idx], "%s", pattern);
 	seen.notes++;
+	if (idx == 0 && on)
+		seen.desk_lit = 1;
 }
 
-static const struct outputs_ops fake_ops = { fake_set, fake_note };
+static void
+fake_discreet(void *ctx, const char *incident, int on)
+{
+	size_t n = strlen(seen.discreet);
+
+	(void)ctx;
+	snprintf(seen.discreet + n, sizeof seen.discreet - n, "%s%c%s",
+	    n ? " " : "", on ? '+' : '-', incident);
+}
+
+static const struct outputs_ops fake_ops = { fake_set, fake_note,
+	fake_discreet };
 
 static void
 add_output(const char *name, enum conf_role role, enum conf_mode mode)
@@ -81,6 +97,7 @@ setup(void **state)
 		return -1;
 	outputs_tick(o, 0);
 	outputs_connected(o, 1, 10);
+	seen.desk_lit = 0;	/* "offline" before the connection */
 	*state = o;
 	return 0;
 }
@@ -108,6 +125,19 @@ receipt(struct outputs *o, const char *id, const char *incident,
     int64_t now_ms)
 {
 	struct proto_feedback fb = { .type = PROTO_FEEDBACK_RECEIPT };
+
+	snprintf(fb.event, sizeof fb.event, "%s", id);
+	snprintf(fb.incident, sizeof fb.incident, "%s", incident);
+	outputs_feedback(o, &fb, now_ms);
+}
+
+/* A receipt as hubd sends it: with the incident's state and kind. */
+static void
+receipt_full(struct outputs *o, const char *id, const char *incident,
+    enum proto_istate st, enum proto_kind kind, int duplicate, int64_t now_ms)
+{
+	struct proto_feedback fb = { .type = PROTO_FEEDBACK_RECEIPT,
+	    .state = st, .kind = kind, .duplicate = duplicate };
 
 	snprintf(fb.event, sizeof fb.event, "%s", id);
 	snprintf(fb.incident, sizeof fb.incident, "%s", incident);
@@ -298,6 +328,148 @@ test_reloaded_events(void **st)
 	assert_string_equal(seen.pattern[O_SOUNDER], "on");
 }
 
+/* A hidden help button (short = help, discreet): hubd sends the new
+ * incident's state before the receipt that names it. Neither, nor any
+ * later state of that incident, may light the desk. */
+static void
+test_discreet_help_button_state_before_receipt(void **st)
+{
+	struct outputs *o = *st;
+
+	sent(o, "c03:b:1", "under", PROTO_KIND_HELP, 1000);
+	assert_string_equal(seen.pattern[O_DESK], "idle");
+	state(o, "i3", PROTO_IST_RAISED, PROTO_KIND_HELP, 1010);
+	state(o, "i3", PROTO_IST_PAGING, PROTO_KIND_HELP, 1011);
+	receipt_full(o, "c03:b:1", "i3", PROTO_IST_PAGING, PROTO_KIND_HELP, 0,
+	    1020);
+	state(o, "i3", PROTO_IST_ACKNOWLEDGED, PROTO_KIND_HELP, 5000);
+	state(o, "i3", PROTO_IST_ON_SCENE, PROTO_KIND_HELP, 6000);
+	/* a re-send's duplicate receipt changes nothing either */
+	receipt_full(o, "c03:b:1", "i3", PROTO_IST_ON_SCENE, PROTO_KIND_HELP, 1,
+	    6500);
+	outputs_tick(o, 60000);
+	assert_string_equal(seen.pattern[O_DESK], "idle");
+	assert_int_equal(seen.desk_lit, 0);
+	assert_string_equal(seen.pattern[O_SOUNDER], "off");
+	state(o, "i3", PROTO_IST_CLOSED, PROTO_KIND_HELP, 70000);
+	assert_string_equal(seen.pattern[O_DESK], "idle");
+	assert_int_equal(seen.desk_lit, 0);
+	assert_string_equal(seen.discreet, "+i3 -i3");
+	/* the next visible call is shown as usual */
+	sent(o, "c03:b:2", "main", PROTO_KIND_HELP, 80000);
+	state(o, "i4", PROTO_IST_PAGING, PROTO_KIND_HELP, 80010);
+	receipt_full(o, "c03:b:2", "i4", PROTO_IST_PAGING, PROTO_KIND_HELP, 0,
+	    80020);
+	assert_string_equal(seen.pattern[O_DESK], "received");
+}
+
+/* A discreet press joining an incident the desk already shows: the light
+ * keeps its pattern (any change would be visible) until the incident
+ * ends, whatever the hub's states say meanwhile. */
+static void
+test_discreet_join_freezes_light(void **st)
+{
+	struct outputs *o = *st;
+
+	sent(o, "c03:b:1", "main", PROTO_KIND_HELP, 1000);
+	receipt_full(o, "c03:b:1", "i1", PROTO_IST_PAGING, PROTO_KIND_HELP, 0,
+	    1010);
+	state(o, "i1", PROTO_IST_ACKNOWLEDGED, PROTO_KIND_HELP, 2000);
+	assert_string_equal(seen.pattern[O_DESK], "ack");
+	sent(o, "c03:b:2", "under", PROTO_KIND_HELP, 3000);
+	/* the join sends the ladder back to paging, before the receipt */
+	state(o, "i1", PROTO_IST_PAGING, PROTO_KIND_HELP, 3010);
+	assert_string_equal(seen.pattern[O_DESK], "ack");
+	receipt_full(o, "c03:b:2", "i1", PROTO_IST_PAGING, PROTO_KIND_HELP, 0,
+	    3020);
+	assert_string_equal(seen.pattern[O_DESK], "ack");
+	state(o, "i1", PROTO_IST_ON_SCENE, PROTO_KIND_HELP, 4000);
+	assert_string_equal(seen.pattern[O_DESK], "ack");
+	state(o, "i1", PROTO_IST_RESOLVED, PROTO_KIND_HELP, 5000);
+	assert_string_equal(seen.pattern[O_DESK], "idle");
+	assert_string_equal(seen.discreet, "+i1 -i1");
+}
+
+/* A discreet event whose receipt names no incident (a hidden cancel with
+ * nothing open) holds the light back only until that receipt. */
+static void
+test_held_states_apply_after_receipt(void **st)
+{
+	struct outputs *o = *st;
+
+	sent(o, "c03:b:1", "main", PROTO_KIND_HELP, 1000);
+	receipt_full(o, "c03:b:1", "i1", PROTO_IST_PAGING, PROTO_KIND_HELP, 0,
+	    1010);
+	sent(o, "c03:b:2", "under", PROTO_KIND_CANCEL, 2000);
+	state(o, "i1", PROTO_IST_ACKNOWLEDGED, PROTO_KIND_HELP, 2010);
+	assert_string_equal(seen.pattern[O_DESK], "received");
+	receipt_full(o, "c03:b:2", "", PROTO_IST_RAISED, PROTO_KIND_HELP, 0,
+	    2020);
+	assert_string_equal(seen.pattern[O_DESK], "ack");
+	assert_string_equal(seen.discreet, "");
+}
+
+/* After a restart (or a reconnect) the hub republishes the incident's
+ * state: an incident the board never heard of is shown, and its end
+ * clears it. */
+static void
+test_unknown_incident_after_restart(void **st)
+{
+	struct outputs *o = *st;
+
+	state(o, "i9", PROTO_IST_PAGING, PROTO_KIND_HELP, 100);
+	assert_string_equal(seen.pattern[O_DESK], "received");
+	state(o, "i9", PROTO_IST_ACKNOWLEDGED, PROTO_KIND_HELP, 200);
+	assert_string_equal(seen.pattern[O_DESK], "ack");
+	state(o, "i9", PROTO_IST_CLOSED, PROTO_KIND_HELP, 300);
+	assert_string_equal(seen.pattern[O_DESK], "idle");
+	/* a discreet kind is never shown, known or not */
+	state(o, "i10", PROTO_IST_PAGING, PROTO_KIND_EMERGENCY, 400);
+	assert_string_equal(seen.pattern[O_DESK], "idle");
+	assert_string_equal(seen.discreet, "+i10");
+}
+
+/* An incident remembered as discreet from before a restart stays dark
+ * even though the hub's state calls it plain help. */
+static void
+test_remembered_discreet_incident(void **st)
+{
+	struct outputs *o = *st;
+
+	outputs_discreet_known(o, "i3");
+	state(o, "i3", PROTO_IST_ACKNOWLEDGED, PROTO_KIND_HELP, 100);
+	assert_string_equal(seen.pattern[O_DESK], "idle");
+	assert_int_equal(seen.desk_lit, 0);
+	state(o, "i3", PROTO_IST_CLOSED, PROTO_KIND_HELP, 200);
+	assert_string_equal(seen.discreet, "-i3");	/* forget it on disk */
+}
+
+/* A duplicate receipt may carry a stale state (the incident has closed
+ * since): it never brings back an incident the board does not know. */
+static void
+test_duplicate_receipt_does_not_revive(void **st)
+{
+	struct outputs *o = *st;
+
+	sent(o, "c03:b:1", "main", PROTO_KIND_HELP, 1000);
+	receipt_full(o, "c03:b:1", "i5", PROTO_IST_RAISED, PROTO_KIND_HELP, 1,
+	    1010);
+	assert_string_equal(seen.pattern[O_DESK], "idle");
+}
+
+/* An event reloaded from the outbox after the memory-only outbox found its
+ * file is already watched: one receipt is enough. */
+static void
+test_same_event_watched_once(void **st)
+{
+	struct outputs *o = *st;
+
+	sent(o, "c03:b:1", "main", PROTO_KIND_HELP, 1000);
+	sent(o, "c03:b:1", "main", PROTO_KIND_HELP, 1000);
+	receipt(o, "c03:b:1", "", 1100);
+	assert_string_equal(seen.pattern[O_DESK], "idle");
+}
+
 int
 main(void)
 {
@@ -318,6 +490,21 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_reloaded_events, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_discreet_help_button_state_before_receipt, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_discreet_join_freezes_light,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_held_states_apply_after_receipt, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_unknown_incident_after_restart, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_remembered_discreet_incident, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_duplicate_receipt_does_not_revive, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_same_event_watched_once,
+		    setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
