@@ -36,6 +36,7 @@ include firmware/build.mk
 include hub/build.mk
 include tools/build.mk
 include tests/build.mk
+include tests/bench/build.mk
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -74,6 +75,6 @@ clean:
 # keep objects that pattern rules make on the way to a test program
 .SECONDARY:
 
-.PHONY: all deps asan test test-asan demo clean test-programs
+.PHONY: all deps asan test test-asan demo clean test-programs bench
 
 -include $(shell find $(BUILD) -path $(BUILD)/asan -prune -o -name '*.d' -print 2>/dev/null)

@@ -1,0 +1,25 @@
+# tests/bench/build.mk: `make bench` — the bench programs, a counterd linked
+# without TLS for comparison, and the run that prints one table and writes
+# $(BUILD)/bench/results.json. See docs/PERFORMANCE.md.
+
+BENCH_DIR      := $(BUILD)/bench
+BENCH_SUITES   := bench_latency bench_idle
+BENCH_PROGRAMS := $(addprefix $(BENCH_DIR)/, $(BENCH_SUITES) bench_load \
+	bench_relay)
+BENCH_OBJS     := $(BUILD)/tests/bench/bench.o
+BENCH_LIBS      = $(LIB_PAHO) $(LIB_CJSON) $(LIB_CONFIG) $(LIB_SQLITE) -lm
+
+$(BENCH_PROGRAMS): $(BENCH_DIR)/%: $(BUILD)/tests/bench/%.o $(BENCH_OBJS) \
+		$(COMMON_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(BENCH_LIBS)
+
+# The same counterd objects linked against Paho without TLS: how much of
+# counterd's resident memory is libcrypto's.
+$(BENCH_DIR)/counterd-mqtt3a: $(COUNTERD_OBJS) $(COMMON_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lpaho-mqtt3a -lpthread $(LIB_GPIOD) \
+		$(LIB_CONFIG) $(LIB_CJSON) $(LIB_SQLITE)
+
+bench: all $(BENCH_PROGRAMS) $(BENCH_DIR)/counterd-mqtt3a
+	@bash tests/bench/run $(BIN) $(BENCH_DIR)
