@@ -1,6 +1,8 @@
 /* engine.c: drives incidents — feeds events, replies and timer expiries
  * to the state machine, then carries out its actions: pages first (from
- * memory), rows into the open transaction, receipts only after the commit. */
+ * memory), rows into the open transaction, receipts only after the commit.
+ * A failed commit sends no receipt; what it lost is written again at the
+ * next one, and incidents carry on in memory meanwhile. */
 #include "hub.h"
 
 #include <inttypes.h>
@@ -10,6 +12,14 @@
 
 #include "clock.h"
 #include "log.h"
+
+/* Open the turn's transaction unless it is open (or has failed). */
+static void
+engine_begin(struct hub *h)
+{
+	if (!store_in_tx(h->store) && store_begin(h->store) < 0)
+		log_warnx("store: %s", store_errmsg(h->store));
+}
 
 /* Start an input: the moment in UTC and in the site's time zone. */
 static struct incident_ctx *
@@ -21,24 +31,26 @@ engine_ctx(struct hub *h)
 	if (rules_when_at(h->conf->timezone, now, &w) < 0) {
 		/* cannot happen for a sane clock; UTC keeps paging going */
 		log_warnx("rules: cannot convert the time, using UTC");
-		rules_when_at("UTC", now, &w);
+		rules_when_utc(now, &w);
 	}
 	incident_ctx_init(&h->cx, h->conf, now, &w);
-	h->cx_mono_ms = clock_mono_ms();
-	if (store_begin(h->store) < 0)
-		log_warnx("store: begin: %s", store_errmsg(h->store));
+	h->cx.mono_ms = h->cx_mono_ms = clock_mono_ms();
+	engine_begin(h);
 	return &h->cx;
 }
 
+/* The open incident at counter, or NULL. */
 static struct hub_inc *
 engine_find_counter(struct hub *h, const char *counter)
 {
 	for (struct hub_inc *hi = h->incidents; hi; hi = hi->next)
-		if (strcmp(hi->inc.counter, counter) == 0)
+		if (incident_is_open(&hi->inc) &&
+		    strcmp(hi->inc.counter, counter) == 0)
 			return hi;
 	return NULL;
 }
 
+/* Incident id in memory (open, or closed but not yet committed). */
 static struct hub_inc *
 engine_find_id(struct hub *h, int64_t id)
 {
@@ -76,17 +88,13 @@ engine_drop(struct hub *h, struct hub_inc *hi)
 }
 
 /* Arm the incident's timer from its wall-clock due time (wall_now and
- * mono_now being the same moment on both clocks), or drop the incident
- * from memory once it is closed. */
+ * mono_now being the same moment on both clocks). A closed incident stays
+ * in memory, without a timer, until its closing is committed. */
 static void
 engine_sync(struct hub *h, struct hub_inc *hi, int64_t wall_now,
     int64_t mono_now)
 {
-	if (!incident_is_open(&hi->inc)) {
-		engine_drop(h, hi);
-		return;
-	}
-	if (hi->inc.timer == INC_TIMER_NONE) {
+	if (!incident_is_open(&hi->inc) || hi->inc.timer == INC_TIMER_NONE) {
 		timers_disarm(&h->timers, &hi->timer);
 		return;
 	}
@@ -97,20 +105,19 @@ engine_sync(struct hub *h, struct hub_inc *hi, int64_t wall_now,
 		log_warnx("incident %" PRId64 ": cannot arm timer", hi->inc.id);
 }
 
+void
+engine_check(struct hub *h, int rc, const char *what)
+{
+	if (rc < 0 && !store_in_tx(h->store))
+		log_warnx("store: %s: %s", what, store_errmsg(h->store));
+}
+
 static void
 engine_store_note(struct hub *h, const struct incident *inc,
     const char *kind, const char *text)
 {
-	if (store_log(h->store, h->cx.now_ms, kind, inc->id, NULL, text,
-	    strlen(text)) < 0)
-		log_warnx("store: log: %s", store_errmsg(h->store));
-}
-
-static void
-engine_check(struct hub *h, int rc, const char *what)
-{
-	if (rc < 0)
-		log_warnx("store: %s: %s", what, store_errmsg(h->store));
+	engine_check(h, store_log(h->store, h->cx.now_ms, kind, inc->id, NULL,
+	    text, strlen(text)), "log");
 }
 
 /* A page or a cancel to one person, sent and recorded. */
@@ -195,6 +202,7 @@ engine_apply(struct hub *h, struct hub_inc *hi)
 		engine_act(h, &hi->inc, &h->cx.acts[i]);
 	h->cx.nacts = 0;
 	engine_check(h, store_incident_save(h->store, &hi->inc), "incident");
+	hi->saved = 1;
 	engine_sync(h, hi, h->cx.now_ms, h->cx_mono_ms);
 }
 
@@ -240,6 +248,10 @@ engine_press(struct hub *h, const struct proto_event *ev,
 		log_warnx("event %s: out of memory", ev->id);
 		return NULL;
 	}
+	if (h->next_id > h->ids_reserved)
+		log_warnx("incident %" PRId64 ": beyond the ids reserved on disk"
+		    " (%" PRId64 "); a crash before the next commit could reuse"
+		    " it", h->next_id, h->ids_reserved);
 	incident_open(&hi->inc, h->next_id++, ev, cx);
 	return hi;
 }
@@ -276,21 +288,78 @@ engine_dispatch(struct hub *h, const struct proto_event *ev,
 	return 0;
 }
 
+/* An event row of a turn not yet committed, by event id; NULL if none. */
+static struct hub_evrow *
+engine_evrow_find(struct hub *h, const char *id)
+{
+	for (unsigned i = 0; i < h->nevrows; i++)
+		if (strcmp(h->evrows[i].ev.id, id) == 0)
+			return &h->evrows[i];
+	return NULL;
+}
+
+static void
+engine_evrow_add(struct hub *h, const struct proto_event *ev,
+    int64_t incident, int64_t received_ms)
+{
+	struct hub_evrow *r;
+
+	if (h->nevrows == HUB_EVROWS_MAX) {
+		/* only if commits keep failing: a re-send is then new again */
+		log_warnx("event %s: too many events awaiting a commit", ev->id);
+		return;
+	}
+	r = &h->evrows[h->nevrows++];
+	r->ev = *ev;
+	r->incident = incident;
+	r->received_ms = received_ms;
+	r->written = 1;
+}
+
+/* A re-send of an event already handled: the receipt again, with the
+ * state of its incident — from memory, or once the incident is over and
+ * gone from memory, from the store. Never a made-up state: without one the
+ * board gets no receipt and sends again. */
+static void
+engine_duplicate(struct hub *h, const struct proto_event *ev, int64_t seen)
+{
+	struct hub_inc *hi = seen ? engine_find_id(h, seen) : NULL;
+	struct incident inc;
+	int rc;
+
+	h->stats.duplicates++;
+	log_info("event %s: duplicate (attempt %u), receipt again", ev->id,
+	    ev->attempt);
+	if (!seen || hi) {
+		engine_receipt(h, ev, seen, 1, hi ? &hi->inc : NULL);
+		return;
+	}
+	if ((rc = store_incident_load(h->store, seen, &inc)) == 1) {
+		engine_receipt(h, ev, seen, 1, &inc);
+		return;
+	}
+	log_warnx("event %s: incident %" PRId64 " %s: no receipt", ev->id,
+	    seen, rc < 0 ? store_errmsg(h->store) : "not found");
+}
+
 void
 engine_event(struct hub *h, const struct proto_event *ev)
 {
 	struct incident_ctx *cx = engine_ctx(h);
 	struct hub_inc *hi;
+	struct hub_evrow *r;
 	int64_t seen = 0, id;
 	int rc = store_event_find(h->store, ev->id, &seen);
 
 	h->stats.events++;
+	if (rc != 1 && (r = engine_evrow_find(h, ev->id)) != NULL) {
+		/* handled in a turn whose commit failed: the receipt waits
+		 * for the commit that writes it again */
+		rc = 1;
+		seen = r->incident;
+	}
 	if (rc == 1) {
-		h->stats.duplicates++;
-		log_info("event %s: duplicate (attempt %u), receipt again",
-		    ev->id, ev->attempt);
-		hi = seen ? engine_find_id(h, seen) : NULL;
-		engine_receipt(h, ev, seen, 1, hi ? &hi->inc : NULL);
+		engine_duplicate(h, ev, seen);
 		return;
 	}
 	/* On a lookup error the press is handled as new: a second page beats
@@ -306,6 +375,7 @@ engine_event(struct hub *h, const struct proto_event *ev)
 	if (hi)
 		engine_apply(h, hi);
 	engine_check(h, store_event_add(h->store, ev, id, cx->now_ms), "event");
+	engine_evrow_add(h, ev, id, cx->now_ms);
 }
 
 void
@@ -317,7 +387,7 @@ engine_reply(struct hub *h, const struct proto_reply *rp)
 	struct hub_inc *hi = *end ? NULL : engine_find_id(h, id);
 
 	h->stats.replies++;
-	if (!hi) {
+	if (!hi || !incident_is_open(&hi->inc)) {
 		log_info("reply: %s from %s for incident %s, which is not open",
 		    proto_action_name(rp->action), rp->person, rp->incident);
 		return;
@@ -334,27 +404,133 @@ engine_timer(struct hub *h, struct hub_inc *hi)
 }
 
 void
+engine_counter_state(struct hub *h, const char *counter)
+{
+	struct hub_inc *last = NULL;
+	struct proto_feedback fb;
+	struct incident inc;
+	int rc;
+
+	/* the latest in memory: the open one, or one closed this turn */
+	for (struct hub_inc *hi = h->incidents; hi; hi = hi->next)
+		if (strcmp(hi->inc.counter, counter) == 0 &&
+		    (!last || hi->inc.id > last->inc.id))
+			last = hi;
+	if (last) {
+		outbox_state_of(&last->inc, &fb);
+	} else if ((rc = store_incident_last(h->store, counter, &inc)) == 1) {
+		outbox_state_of(&inc, &fb);
+	} else {
+		if (rc < 0)
+			log_warnx("counter %s: last incident: %s", counter,
+			    store_errmsg(h->store));
+		return;		/* never had one: nothing to show */
+	}
+	log_info("counter %s: online, desk told incident %s is %s", counter,
+	    fb.incident, proto_istate_name(fb.state));
+	outbox_feedback(h, counter, &fb);
+}
+
+/* Write again what a failed commit rolled back: the incidents' rows in
+ * full, then the event rows (which refer to them). */
+static void
+engine_rewrite(struct hub *h)
+{
+	for (struct hub_inc *hi = h->incidents; hi; hi = hi->next) {
+		if (!hi->unsaved || hi->saved)
+			continue;
+		engine_begin(h);
+		engine_check(h, store_incident_save(h->store, &hi->inc),
+		    "incident");
+		hi->saved = 1;
+	}
+	for (unsigned i = 0; i < h->nevrows; i++) {
+		struct hub_evrow *r = &h->evrows[i];
+
+		if (r->written)
+			continue;
+		engine_begin(h);
+		engine_check(h, store_event_add(h->store, &r->ev, r->incident,
+		    r->received_ms), "event");
+		r->written = 1;
+	}
+}
+
+/* The commit failed and rolled back: nothing of this turn is stored. */
+static void
+engine_failed(struct hub *h)
+{
+	h->stats.failed_commits++;
+	log_warnx("store: %s; %u receipts held back, writing again in %d ms",
+	    store_errmsg(h->store), h->nreceipts, HUB_RETRY_MS);
+	h->nreceipts = 0;
+	for (struct hub_inc *hi = h->incidents; hi; hi = hi->next) {
+		if (hi->saved)
+			hi->unsaved = 1;
+		hi->saved = 0;
+	}
+	for (unsigned i = 0; i < h->nevrows; i++)
+		h->evrows[i].written = 0;
+	if (timers_arm(&h->timers, &h->retry, clock_mono_ms() +
+	    HUB_RETRY_MS) < 0)
+		log_warnx("store: cannot arm the retry timer");
+}
+
+/* Everything in memory is stored: closed incidents leave memory. */
+static void
+engine_committed(struct hub *h)
+{
+	struct hub_inc **pp = &h->incidents;
+
+	h->nevrows = 0;
+	timers_disarm(&h->timers, &h->retry);
+	while (*pp) {
+		struct hub_inc *hi = *pp;
+
+		hi->saved = hi->unsaved = 0;
+		if (incident_is_open(&hi->inc)) {
+			pp = &hi->next;
+			continue;
+		}
+		*pp = hi->next;
+		timers_disarm(&h->timers, &hi->timer);
+		free(hi);
+	}
+}
+
+void
 engine_commit(struct hub *h)
 {
+	int64_t want = 0;
+
+	engine_rewrite(h);
 	if (store_commit(h->store) < 0) {
 		/* without a commit no receipt: the boards send again */
-		log_warnx("store: commit: %s; %u receipts held back",
-		    store_errmsg(h->store), h->nreceipts);
-		h->nreceipts = 0;
+		engine_failed(h);
 		return;
 	}
-	if (!h->nreceipts)
+	engine_committed(h);
+	/* keep ids reserved a block ahead, committed before they are used */
+	if (h->ids_reserved - h->next_id < HUB_IDS_BLOCK / 2)
+		want = h->next_id - 1 + HUB_IDS_BLOCK;
+	if (!h->nreceipts && !want)
 		return;
 	/* the receipts' own log rows, in one more transaction */
-	store_begin(h->store);
+	engine_begin(h);
+	if (want)
+		engine_check(h, store_meta_put(h->store, HUB_IDS_KEY, want),
+		    "ids");
 	for (unsigned i = 0; i < h->nreceipts; i++)
 		outbox_feedback(h, h->receipt_counter[i], &h->receipts[i]);
 	h->nreceipts = 0;
 	if (store_commit(h->store) < 0)
-		log_warnx("store: commit: %s", store_errmsg(h->store));
+		log_warnx("store: %s", store_errmsg(h->store));
+	else if (want)
+		h->ids_reserved = want;
 }
 
-/* Put a stored incident back in memory and re-arm its timer. */
+/* Put a stored incident back in memory; it is paged again and its timer
+ * armed once the broker is back (engine_connected). */
 static int
 engine_restore_one(void *arg, const struct incident *inc)
 {
@@ -365,30 +541,86 @@ engine_restore_one(void *arg, const struct incident *inc)
 	if (!hi)
 		return -1;
 	hi->inc = *inc;
-	/* An open incident without a timer would never escalate again. */
-	if (hi->inc.timer == INC_TIMER_NONE) {
-		hi->inc.timer = INC_TIMER_STEP;
-		hi->inc.due_ms = now;
-	}
-	if (hi->inc.step == 0)
-		hi->inc.step = 1;
+	hi->restored = 1;
 	log_info("incident %" PRId64 ": restored at step %u, state %s, %s in "
-	    "%" PRId64 " ms (event %s)", inc->id, hi->inc.step,
-	    proto_istate_name(inc->state), incident_timer_name(hi->inc.timer),
-	    hi->inc.due_ms > now ? hi->inc.due_ms - now : 0, inc->event);
-	engine_sync(h, hi, now, clock_mono_ms());
+	    "%" PRId64 " ms (event %s)", inc->id, inc->step ? inc->step : 1,
+	    proto_istate_name(inc->state), incident_timer_name(inc->timer),
+	    inc->due_ms > now ? inc->due_ms - now : 0, inc->event);
 	return 0;
 }
 
 int
 engine_restore(struct hub *h)
 {
-	int64_t max = store_incident_max_id(h->store);
+	int64_t max = store_incident_max_id(h->store), reserved = 0;
+	int64_t want;
 
-	if (max < 0)
+	if (max < 0 || store_meta_get(h->store, HUB_IDS_KEY, &reserved) < 0)
 		return -1;
-	h->next_id = max + 1;
+	/* Ids after the last stored one up to the reservation may have been
+	 * published by a hub that died before its commit: never reuse them,
+	 * and clear their retained state once connected. */
+	h->next_id = (reserved > max ? reserved : max) + 1;
+	h->stale_from = max + 1;
+	h->stale_to = reserved < max + 2 * HUB_IDS_BLOCK ? reserved :
+	    max + 2 * HUB_IDS_BLOCK;
+	want = h->next_id - 1 + HUB_IDS_BLOCK;
+	if (store_begin(h->store) < 0 ||
+	    store_meta_put(h->store, HUB_IDS_KEY, want) < 0 ||
+	    store_commit(h->store) < 0) {
+		store_commit(h->store);
+		return -1;
+	}
+	h->ids_reserved = want;
+	h->retry.kind = HUB_TIMER_RETRY;
+	h->retry.owner = h;
 	return store_incident_each_open(h->store, engine_restore_one, h);
+}
+
+void
+engine_connected(struct hub *h)
+{
+	struct incident_ctx *cx;
+
+	if (h->connected_once)
+		return;
+	h->connected_once = 1;
+	cx = engine_ctx(h);
+	if (h->stale_from <= h->stale_to) {
+		log_info("incidents %" PRId64 "-%" PRId64 ": never stored, their"
+		    " retained state is cleared", h->stale_from, h->stale_to);
+		for (int64_t id = h->stale_from; id <= h->stale_to; id++)
+			outbox_incident_clear(h, id);
+	}
+	for (struct hub_inc *hi = h->incidents; hi; hi = hi->next) {
+		if (!hi->restored)
+			continue;
+		hi->restored = 0;
+		incident_restore(&hi->inc, cx);
+		engine_apply(h, hi);
+	}
+}
+
+void
+engine_stop(struct hub *h)
+{
+	int64_t used = h->next_id - 1;
+
+	/* only when everything is stored: otherwise the next start must
+	 * still skip (and clear) the ids not stored */
+	if (h->nevrows || h->ids_reserved <= used)
+		return;
+	for (struct hub_inc *hi = h->incidents; hi; hi = hi->next)
+		if (hi->unsaved)
+			return;
+	if (store_begin(h->store) < 0 ||
+	    store_meta_put(h->store, HUB_IDS_KEY, used) < 0 ||
+	    store_commit(h->store) < 0) {
+		store_commit(h->store);
+		log_warnx("store: %s", store_errmsg(h->store));
+		return;
+	}
+	h->ids_reserved = used;
 }
 
 void

@@ -18,14 +18,31 @@
 #define HUB_VERSION		"0.1"
 #define HUB_RECEIPTS_MAX	256	/* per loop iteration */
 #define HUB_OUTQ_MAX		1024	/* publishes held while disconnected */
+#define HUB_EVROWS_MAX		256	/* event rows awaiting a commit */
+#define HUB_RETRY_MS		1000	/* a failed commit is tried again */
+#define HUB_IDS_BLOCK		32	/* incident ids reserved ahead */
+#define HUB_IDS_KEY		"incident_ids_reserved"
+#define HUB_UNKNOWN_COUNTERS_MAX 32	/* boards not in the config watched */
 
-enum hub_timer_kind { HUB_TIMER_INCIDENT, HUB_TIMER_COUNTER };
+enum hub_timer_kind { HUB_TIMER_INCIDENT, HUB_TIMER_COUNTER, HUB_TIMER_RETRY };
 
-/* An open incident and its escalation timer. */
+/* An incident and its escalation timer: open, or closed but not yet
+ * committed as closed (it leaves memory with that commit). */
 struct hub_inc {
 	struct incident inc;
 	struct timer timer;
+	int saved;		/* written in the open transaction */
+	int unsaved;		/* its rows were rolled back: write again */
+	int restored;		/* from the store: re-page once connected */
 	struct hub_inc *next;
+};
+
+/* An event row written in a turn whose commit may fail: kept until it is
+ * committed, so that it is written again and its re-send is known. */
+struct hub_evrow {
+	struct proto_event ev;
+	int64_t incident, received_ms;
+	int written;		/* in the open transaction */
 };
 
 enum hub_cstate { HUB_CS_UNKNOWN, HUB_CS_ONLINE, HUB_CS_OFFLINE, HUB_CS_SILENT };
@@ -36,11 +53,14 @@ struct hub_counter {
 	enum hub_cstate state;
 	int alerted;			/* facilities were told it is down */
 	uint32_t interval_s;		/* its heartbeat interval */
+	int64_t heard_mono_ms;		/* its last status; 0 never */
 	struct timer timer;		/* heartbeats overdue */
 };
 
 struct hub_stats {
 	uint64_t events, duplicates, replies, malformed, security;
+	uint64_t counters_dropped;	/* unknown boards forgotten */
+	uint64_t failed_commits;
 };
 
 /* A publish held until the broker is back. */
@@ -56,8 +76,16 @@ struct hub {
 	struct store *store;
 	struct mqtt *mqtt;
 	struct timers timers;
-	struct hub_inc *incidents;	/* open ones only */
+	struct hub_inc *incidents;	/* open, and closed until committed */
 	int64_t next_id;
+	int64_t ids_reserved;		/* ids up to this are committed as
+					   reserved: a crash cannot reuse them */
+	int64_t stale_from, stale_to;	/* ids a dead hub may have published
+					   but never stored */
+	int connected_once;		/* incident timers wait for it */
+	struct timer retry;		/* a failed commit, tried again */
+	struct hub_evrow evrows[HUB_EVROWS_MAX];
+	unsigned nevrows;
 	struct hub_counter **counters;
 	unsigned ncounters, capcounters;
 	struct hub_stats stats;
@@ -73,15 +101,31 @@ struct hub {
 
 /* ---- engine.c: incidents from events, replies and timers ------------- */
 
-/* Restore open incidents from the store and arm their timers. 0 or -1. */
+/* Reserve incident ids ahead (committed) and load open incidents from the
+ * store; their timers wait for engine_connected. 0 or -1. */
 int engine_restore(struct hub *h);
+/* Connected to the broker. The first time: clear the retained state of
+ * ids a dead hub may have published, page the restored incidents' current
+ * step again, tell their desks, and arm their timers. */
+void engine_connected(struct hub *h);
 void engine_event(struct hub *h, const struct proto_event *ev);
 void engine_reply(struct hub *h, const struct proto_reply *rp);
 void engine_timer(struct hub *h, struct hub_inc *hi);
-/* End of a loop iteration: commit, then send the receipts it covers. */
+/* Tell counter's desk the state of its latest incident (open, or over):
+ * the board has just come (back) online and may have missed it. */
+void engine_counter_state(struct hub *h, const char *counter);
+/* End of a loop iteration: write again what a failed commit lost, commit,
+ * then send the receipts it covers. A failed commit sends no receipt and
+ * is tried again within HUB_RETRY_MS. */
 void engine_commit(struct hub *h);
+/* A clean stop, after the last commit: give back the unused ids. */
+void engine_stop(struct hub *h);
 /* Free every incident in memory (shutdown). */
 void engine_free(struct hub *h);
+/* A store write's result rc, what naming it: a failure inside the turn's
+ * transaction is reported once, by the commit it makes fail; one outside
+ * any transaction is logged here. */
+void engine_check(struct hub *h, int rc, const char *what);
 
 /* ---- inbox.c: route one message from the broker ---------------------- */
 

@@ -141,11 +141,14 @@ hubd_reload(struct hub *h, const char *path, int debug)
 		log_warnx("reload refused, old rules kept: %s", err);
 		return;
 	}
+	/* The time zone is set in the environment once, before Paho's
+	 * threads start; setting it again now would race with them. */
 	if (strcmp(n->site, o->site) || strcmp(n->topic_prefix, o->topic_prefix) ||
 	    strcmp(n->database, o->database) ||
+	    strcmp(n->timezone, o->timezone) ||
 	    memcmp(&n->broker, &o->broker, sizeof n->broker)) {
 		log_warnx("reload refused, old rules kept: site, topic_prefix, "
-		    "database and broker need a restart");
+		    "timezone, database and broker need a restart");
 		conf_free(n);
 		return;
 	}
@@ -180,6 +183,10 @@ hubd_mqtt_event(struct hub *h, struct mqtt_ev *ev)
 		outbox_hub_status(h, 1);
 		outbox_flush(h);
 		supervise_reconnected(h);
+		/* a restarted hub's incidents escalate from here: a page
+		 * decided before the connection is up would reach the broker
+		 * late and shorten the next wait */
+		engine_connected(h);
 		break;
 	case MQTT_EV_CONNECT_FAILED:
 	case MQTT_EV_LOST:
@@ -207,8 +214,9 @@ hubd_timers(struct hub *h)
 	while ((tm = timers_pop_due(&h->timers, now)) != NULL) {
 		if (tm->kind == HUB_TIMER_INCIDENT)
 			engine_timer(h, tm->owner);
-		else
+		else if (tm->kind == HUB_TIMER_COUNTER)
 			supervise_timer(h, tm->owner);
+		/* HUB_TIMER_RETRY: the turn's engine_commit writes again */
 	}
 }
 
@@ -314,6 +322,10 @@ main(int argc, char **argv)
 		return 0;
 	}
 	log_init("hubd", hubd_level(h->conf, o.debug), 0);
+	/* before any thread starts: setenv is not thread-safe */
+	if (rules_tz_set(h->conf->timezone) < 0)
+		fatalx("%s: timezone: cannot set \"%s\"", o.path,
+		    h->conf->timezone);
 	if (hubd_fds(&sfd, &tfd) < 0)
 		fatal("signalfd/timerfd");
 	if (!(h->store = store_open(h->conf->database, err, sizeof err)))
@@ -331,10 +343,13 @@ main(int argc, char **argv)
 	hubd_loop(h, sfd, tfd, o.path, o.debug);
 
 	log_info("hub %s: stopping; %" PRIu64 " events, %" PRIu64 " duplicates, "
-	    "%" PRIu64 " replies, %" PRIu64 " malformed, %" PRIu64 " refused",
+	    "%" PRIu64 " replies, %" PRIu64 " malformed, %" PRIu64 " refused, "
+	    "%" PRIu64 " failed commits, %" PRIu64 " unknown boards forgotten",
 	    h->conf->site, h->stats.events, h->stats.duplicates,
-	    h->stats.replies, h->stats.malformed, h->stats.security);
+	    h->stats.replies, h->stats.malformed, h->stats.security,
+	    h->stats.failed_commits, h->stats.counters_dropped);
 	engine_commit(h);
+	engine_stop(h);
 	outbox_hub_status(h, 0);
 	mqtt_disconnect(h->mqtt, 1000);
 	mqtt_free(h->mqtt);

@@ -1,7 +1,8 @@
 /* inbox.c: every message from the broker — logged, its topic and payload
  * checked, then handed on. A malformed payload is counted and dropped with
  * its reason; a payload that claims another counter or person than its
- * topic is refused as a security event. Neither stops the flow. */
+ * topic, or a reply from someone not in the config, is refused as a
+ * security event. Neither stops the flow. */
 #include "hub.h"
 
 #include <inttypes.h>
@@ -22,9 +23,8 @@ inbox_reject(struct hub *h, const char *topic, const char *why, int security)
 		log_warnx("inbox: %s: dropped (malformed, %" PRIu64 " so far): %s",
 		    topic, h->stats.malformed, why);
 	}
-	if (store_log(h->store, clock_wall_ms(), "reject", 0, topic, why,
-	    strlen(why)) < 0)
-		log_warnx("store: log: %s", store_errmsg(h->store));
+	engine_check(h, store_log(h->store, clock_wall_ms(), "reject", 0, topic,
+	    why, strlen(why)), "log");
 }
 
 static void
@@ -61,10 +61,17 @@ inbox_reply(struct hub *h, const struct proto_topic *t,
 		inbox_reject(h, m->topic, why, 0);
 		return;
 	}
-	/* the topic names a pager: the person's id or their pager id */
+	/* Only people in the config may answer: anyone else could stand
+	 * everybody down, or fill an incident's table of people. */
 	k = conf_person_find(h->conf, rp.person);
+	if (k < 0) {
+		inbox_reject(h, m->topic, "reply from a person not in the"
+		    " config", 1);
+		return;
+	}
+	/* the topic names a pager: the person's id or their pager id */
 	if (strcmp(rp.person, t->id) != 0 &&
-	    (k < 0 || strcmp(h->conf->people[k].pager, t->id) != 0)) {
+	    strcmp(h->conf->people[k].pager, t->id) != 0) {
 		inbox_reject(h, m->topic, "reply person differs from topic", 1);
 		return;
 	}
@@ -97,12 +104,11 @@ inbox_message(struct hub *h, const struct mqtt_ev *m)
 	struct proto_topic t;
 	const char *why = NULL;
 
-	if (store_begin(h->store) < 0)
-		log_warnx("store: begin: %s", store_errmsg(h->store));
-	if (store_log(h->store, clock_wall_ms(), "in", 0, m->topic,
+	if (!store_in_tx(h->store) && store_begin(h->store) < 0)
+		log_warnx("store: %s", store_errmsg(h->store));
+	engine_check(h, store_log(h->store, clock_wall_ms(), "in", 0, m->topic,
 	    m->payload, m->len < PROTO_MAX_PAYLOAD ? m->len :
-	    PROTO_MAX_PAYLOAD) < 0)
-		log_warnx("store: log: %s", store_errmsg(h->store));
+	    PROTO_MAX_PAYLOAD), "log");
 	if (proto_topic_parse(m->topic, strlen(m->topic), h->conf->topic_prefix,
 	    &t, &why) < 0 || strcmp(t.site, h->conf->site) != 0) {
 		inbox_reject(h, m->topic, why ? why : "another site", 0);

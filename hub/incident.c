@@ -24,6 +24,7 @@ incident_ctx_init(struct incident_ctx *cx, const struct hub_conf *conf,
 {
 	cx->conf = conf;
 	cx->now_ms = now_ms;
+	cx->mono_ms = now_ms;
 	cx->when = *when;
 	cx->nacts = 0;
 }
@@ -108,15 +109,26 @@ incident_person_find(struct incident *inc, const char *id)
 	return NULL;
 }
 
-/* The entry for id, added if new; NULL when the table is full. */
+/* The entry for id, added if new. A full table gives up the entry of
+ * someone no longer involved (told to stand down, or declined): a page or
+ * an acknowledgement must find room. NULL only when all are involved. */
 static struct incident_person *
 incident_person_get(struct incident *inc, const char *id)
 {
 	struct incident_person *p = incident_person_find(inc, id);
 
-	if (p || inc->npeople == INCIDENT_PEOPLE_MAX)
+	if (p)
 		return p;
-	p = &inc->people[inc->npeople++];
+	if (inc->npeople < INCIDENT_PEOPLE_MAX) {
+		p = &inc->people[inc->npeople++];
+	} else {
+		for (unsigned i = 0; i < inc->npeople && !p; i++)
+			if (!(inc->people[i].flags & (INC_P_PAGED |
+			    INC_P_ACKED | INC_P_ON_SCENE)))
+				p = &inc->people[i];
+		if (!p)
+			return NULL;
+	}
 	memset(p, 0, sizeof *p);
 	snprintf(p->id, sizeof p->id, "%s", id);
 	return p;
@@ -350,6 +362,7 @@ incident_open(struct incident *inc, int64_t id, const struct proto_event *ev,
 	inc->category = PROTO_CAT_NONE;
 	inc->pressed_ms = ev->pressed_ms;
 	inc->received_ms = cx->now_ms;
+	inc->received_mono_ms = cx->mono_ms;
 	if (conf_counter_find(cx->conf, ev->counter) < 0)
 		inc->flags |= INC_F_UNKNOWN_COUNTER;
 	inc->needed = incident_needed(inc, cx->conf);
@@ -445,7 +458,9 @@ incident_cancel(struct incident *inc, struct incident_ctx *cx)
 {
 	if (!incident_is_open(inc))
 		return 0;
-	if (cx->now_ms - inc->received_ms > cx->conf->cancel_grace_ms) {
+	/* on the monotonic clock: a wall clock stepped back must not stretch
+	 * the grace period, nor one stepped forward cut it short */
+	if (cx->mono_ms - inc->received_mono_ms > cx->conf->cancel_grace_ms) {
 		incident_act(cx, INC_ACT_NOTE, NULL, inc->step,
 		    "cancel after the %d ms grace period ignored",
 		    cx->conf->cancel_grace_ms);
@@ -521,6 +536,14 @@ incident_reply(struct incident *inc, const struct proto_reply *rp,
 
 	if (!incident_is_open(inc))
 		return -1;
+	/* Anyone else could stand everybody down, or fill the table of
+	 * people so that real acknowledgements find no room. */
+	if (conf_person_find(cx->conf, rp->person) < 0) {
+		incident_act(cx, INC_ACT_NOTE, NULL, inc->step,
+		    "%s from %s, who is not in the config, refused",
+		    proto_action_name(rp->action), rp->person);
+		return 0;
+	}
 	incident_snap_take(inc, &before);
 	if (!(p = incident_person_get(inc, rp->person)))
 		return 0;
@@ -580,6 +603,60 @@ incident_relief(struct incident *inc, struct incident_ctx *cx)
 		inc->step++;
 	incident_page_step(inc, cx, "relief");
 	incident_timer_set(inc, cx, INC_TIMER_RELIEF, cx->conf->relief_after_ms);
+}
+
+/* The longest a timer of type t may run from now. */
+static int64_t
+incident_timer_span(const struct incident *inc, const struct incident_ctx *cx,
+    enum incident_timer t)
+{
+	const struct conf_policy *pol = conf_policy_for(cx->conf, inc->kind);
+
+	switch (t) {
+	case INC_TIMER_STEP:
+		return pol->steps[(inc->step < pol->nsteps ? inc->step :
+		    pol->nsteps) - 1].wait_ms;
+	case INC_TIMER_ON_SCENE:
+		return cx->conf->on_scene_timeout_ms;
+	case INC_TIMER_RELIEF:
+		return cx->conf->relief_after_ms;
+	case INC_TIMER_NONE:
+		break;
+	}
+	return 0;
+}
+
+void
+incident_restore(struct incident *inc, struct incident_ctx *cx)
+{
+	int64_t span;
+	unsigned n = 0;
+
+	if (!incident_is_open(inc))
+		return;
+	if (inc->step == 0)
+		inc->step = 1;
+	/* An open incident without a timer would never escalate again. */
+	if (inc->timer == INC_TIMER_NONE)
+		incident_timer_set(inc, cx, INC_TIMER_STEP, 0);
+	span = incident_timer_span(inc, cx, inc->timer);
+	if (inc->due_ms > cx->now_ms + span)
+		inc->due_ms = cx->now_ms + span;
+	/* the cancel grace runs on from the press, as far as the wall clock
+	 * can tell */
+	inc->received_mono_ms = cx->mono_ms - (cx->now_ms > inc->received_ms ?
+	    cx->now_ms - inc->received_ms : 0);
+	for (unsigned i = 0; i < inc->npeople; i++) {
+		struct incident_person *p = &inc->people[i];
+
+		if ((p->flags & INC_P_PAGED) && !(p->flags & INC_P_ACKED) &&
+		    p->step == inc->step) {
+			incident_page(inc, cx, p, "again after a hub restart");
+			n++;
+		}
+	}
+	incident_act(cx, INC_ACT_STATE, NULL, inc->step, "restored, %s at step"
+	    " %u, %u paged again", proto_istate_name(inc->state), inc->step, n);
 }
 
 void

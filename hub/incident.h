@@ -59,6 +59,8 @@ struct incident {
 	/* UTC epoch ms; 0 = not yet */
 	int64_t pressed_ms, received_ms, first_page_ms, acked_ms;
 	int64_t on_scene_ms, resolved_ms, closed_ms;
+	int64_t received_mono_ms;	/* received_ms on CLOCK_MONOTONIC:
+					   intervals are measured on it */
 	enum incident_timer timer;
 	int64_t due_ms;			/* when timer fires, UTC epoch ms */
 	struct incident_person people[INCIDENT_PEOPLE_MAX];
@@ -86,6 +88,8 @@ struct incident_act {
 struct incident_ctx {
 	const struct hub_conf *conf;
 	int64_t now_ms;			/* UTC epoch ms */
+	int64_t mono_ms;		/* the same moment on CLOCK_MONOTONIC;
+					   incident_ctx_init sets now_ms */
 	struct rules_when when;		/* now in the site's time zone */
 	struct incident_act acts[INCIDENT_ACTS_MAX];
 	unsigned nacts;
@@ -112,10 +116,20 @@ int incident_cancel(struct incident *inc, struct incident_ctx *cx);
 /* "arrived" pressed at the counter: someone is there. */
 void incident_arrived(struct incident *inc, struct incident_ctx *cx);
 
-/* A reply from a pager. Returns 0, or -1 if the incident is already
- * resolved (the caller may tell the sender to stand down). */
+/* A reply from a pager. Only people in the config may answer: a reply
+ * from anyone else changes nothing (the caller refuses it first). Returns
+ * 0, or -1 if the incident is already resolved (the caller may tell the
+ * sender to stand down). */
 int incident_reply(struct incident *inc, const struct proto_reply *rp,
     struct incident_ctx *cx);
+
+/* inc was reloaded from the store by a restarted hub, now connected
+ * again: the current step's outstanding pages are sent again (the old
+ * ones may have died with the hub's queue), the desk and dashboards are
+ * told the state again, and the timer is made sane — an open incident
+ * always has one, and it is due no later than one whole wait from now
+ * (a wall clock that went back must not delay escalation). */
+void incident_restore(struct incident *inc, struct incident_ctx *cx);
 
 /* inc->timer fired. */
 void incident_timer_fired(struct incident *inc, struct incident_ctx *cx);

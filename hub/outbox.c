@@ -57,9 +57,8 @@ outbox_send(struct hub *h, const char *topic, const char *payload,
 {
 	if (!topic[0])
 		return;
-	if (store_log(h->store, clock_wall_ms(), "out", incident, topic, payload,
-	    len) < 0)
-		log_warnx("store: log: %s", store_errmsg(h->store));
+	engine_check(h, store_log(h->store, clock_wall_ms(), "out", incident,
+	    topic, payload, len), "log");
 	/* Messages queued earlier go first, or a retained clear could be
 	 * overtaken by the state it clears. */
 	if (h->outq_len == 0 && mqtt_publish(h->mqtt, topic, payload, len, 1,
@@ -268,5 +267,6 @@ outbox_hub_status(struct hub *h, int online)
 	/* straight to the broker: queued, an old "online" could land late */
 	if (mqtt_publish(h->mqtt, topic, buf, (size_t)n, 1, 1, NULL) < 0)
 		log_warnx("mqtt: hub status not sent");
-	store_log(h->store, hs.at_ms, "out", 0, topic, buf, (size_t)n);
+	engine_check(h, store_log(h->store, hs.at_ms, "out", 0, topic, buf,
+	    (size_t)n), "log");
 }

@@ -1,7 +1,9 @@
 /* rules.c: shift selection and target expansion. Pure except for
- * rules_when_at, which asks the C library for the site's local time. */
+ * rules_tz_set and rules_when_at, which ask the C library for the site's
+ * local time. */
 #include "rules.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -36,26 +38,55 @@ rules_when_local(int date, int minute, struct rules_when *w)
 	return 0;
 }
 
-int
-rules_when_at(const char *tz, int64_t epoch_ms, struct rules_when *w)
-{
-	static char cur_tz[64];
-	time_t t = (time_t)(epoch_ms / 1000);
-	struct tm tm;
+/* The zone TZ names in this process's environment, once set. */
+static char rules_tz[64];
 
-	if (strcmp(cur_tz, tz) != 0) {
-		if (setenv("TZ", tz, 1) < 0)
-			return -1;
-		tzset();
-		strncpy(cur_tz, tz, sizeof cur_tz - 1);
-	}
-	if (!localtime_r(&t, &tm))
+int
+rules_tz_set(const char *tz)
+{
+	if (strlen(tz) >= sizeof rules_tz || setenv("TZ", tz, 1) < 0)
 		return -1;
-	if (rules_when_local((tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 +
-	    tm.tm_mday, tm.tm_hour * 60 + tm.tm_min, w) < 0)
+	tzset();
+	snprintf(rules_tz, sizeof rules_tz, "%s", tz);
+	return 0;
+}
+
+/* w for the broken-down local time tm of epoch_ms. */
+static int
+rules_when_tm(const struct tm *tm, int64_t epoch_ms, struct rules_when *w)
+{
+	if (rules_when_local((tm->tm_year + 1900) * 10000 +
+	    (tm->tm_mon + 1) * 100 + tm->tm_mday, tm->tm_hour * 60 + tm->tm_min,
+	    w) < 0)
 		return -1;
 	w->epoch_ms = epoch_ms;
 	return 0;
+}
+
+int
+rules_when_at(const char *tz, int64_t epoch_ms, struct rules_when *w)
+{
+	time_t t = (time_t)(epoch_ms / 1000);
+	struct tm tm;
+
+	/* Only a change of zone touches the environment. hubd sets its zone
+	 * once before any thread starts, so it never gets here with another. */
+	if (strcmp(rules_tz, tz) != 0 && rules_tz_set(tz) < 0)
+		return -1;
+	if (!localtime_r(&t, &tm))
+		return -1;
+	return rules_when_tm(&tm, epoch_ms, w);
+}
+
+int
+rules_when_utc(int64_t epoch_ms, struct rules_when *w)
+{
+	time_t t = (time_t)(epoch_ms / 1000);
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm))
+		return -1;
+	return rules_when_tm(&tm, epoch_ms, w);
 }
 
 /* The local date the shift now in force started, or -1 if s is not in

@@ -33,10 +33,19 @@ struct rules_people {
 	int fallback;		/* 1 if the fallback targets were used */
 };
 
-/* Fill w for epoch_ms in time zone tz (an Olson name such as
- * "Asia/Tokyo"). Sets TZ in the environment: call from one thread only.
+/* Make tz (an Olson name such as "Asia/Tokyo") the process's local time
+ * zone: sets TZ in the environment, so call it before any other thread
+ * starts (setenv is not thread-safe). Returns 0 or -1. */
+int rules_tz_set(const char *tz);
+
+/* Fill w for epoch_ms in time zone tz. Reads the zone set by rules_tz_set
+ * without touching the environment; a different tz is set first, as
+ * rules_tz_set does (single-threaded callers only: tests, panicctl).
  * Returns 0, or -1 if the time cannot be converted. */
 int rules_when_at(const char *tz, int64_t epoch_ms, struct rules_when *w);
+
+/* Fill w for epoch_ms in UTC, never touching the environment. 0 or -1. */
+int rules_when_utc(int64_t epoch_ms, struct rules_when *w);
 
 /* Fill w from a local date (yyyymmdd) and minute of the day, as tests and
  * coverage checks do. Returns 0, or -1 if the date is not valid. */

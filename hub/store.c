@@ -1,5 +1,7 @@
 /* store.c: the only file that includes <sqlite3.h>. Schema migrations,
- * cached statements, and the rows behind incidents and their history. */
+ * cached statements, and the rows behind incidents and their history. A
+ * transaction fails as a whole: after one failed write nothing more is
+ * written and the commit rolls everything back. */
 #include "store.h"
 
 #include <sqlite3.h>
@@ -50,12 +52,24 @@ static const char *const store_migrations[] = {
 	"CREATE INDEX counter_status_counter ON counter_status(counter, id);",
 };
 
+/* Added without a schema version of its own: readers of version 1 do not
+ * know it and need not (panicctl checks the version and its own tables).
+ * Fold it into the next migration when the schema changes again. */
+static const char store_meta_sql[] =
+	"CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY,"
+	" value INTEGER NOT NULL);";
+
 enum store_st {
 	ST_EVENT_FIND, ST_EVENT_ADD, ST_INC_SAVE, ST_RESP_SAVE, ST_INC_MAX,
 	ST_INC_OPEN, ST_RESP_LOAD, ST_PAGE_ADD, ST_PAGE_OUTCOME, ST_ACK_ADD,
 	ST_LOG, ST_CSTATE, ST_CSTATE_LAST, ST_BEGIN, ST_COMMIT, ST_ROLLBACK,
-	ST_COUNT
+	ST_INC_ONE, ST_INC_LAST, ST_META_GET, ST_META_PUT, ST_COUNT
 };
+
+#define STORE_INC_COLS "id, counter, event, kind, state, step, round," \
+	" min_responders, flags, category, note, pressed_at, received_at," \
+	" first_page_at, acked_at, on_scene_at, resolved_at, closed_at," \
+	" timer, due_at"
 
 static const char *const store_sql[ST_COUNT] = {
 	[ST_EVENT_FIND] = "SELECT incident FROM events WHERE id = ?",
@@ -80,10 +94,14 @@ static const char *const store_sql[ST_COUNT] = {
 	[ST_RESP_SAVE] = "INSERT OR REPLACE INTO responders (incident, person,"
 	    " flags, step, paged_at, acked_at) VALUES (?,?,?,?,?,?)",
 	[ST_INC_MAX] = "SELECT coalesce(max(id), 0) FROM incidents",
-	[ST_INC_OPEN] = "SELECT id, counter, event, kind, state, step, round,"
-	    " min_responders, flags, category, note, pressed_at, received_at,"
-	    " first_page_at, acked_at, on_scene_at, resolved_at, closed_at,"
-	    " timer, due_at FROM incidents WHERE closed_at IS NULL ORDER BY id",
+	[ST_INC_OPEN] = "SELECT " STORE_INC_COLS " FROM incidents"
+	    " WHERE closed_at IS NULL ORDER BY id",
+	[ST_INC_ONE] = "SELECT " STORE_INC_COLS " FROM incidents WHERE id = ?",
+	[ST_INC_LAST] = "SELECT " STORE_INC_COLS " FROM incidents"
+	    " WHERE counter = ? ORDER BY id DESC LIMIT 1",
+	[ST_META_GET] = "SELECT value FROM meta WHERE key = ?",
+	[ST_META_PUT] = "INSERT INTO meta (key, value) VALUES (?, ?)"
+	    " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
 	[ST_RESP_LOAD] = "SELECT person, flags, step, paged_at, acked_at"
 	    " FROM responders WHERE incident = ? ORDER BY rowid",
 	[ST_PAGE_ADD] = "INSERT INTO pages (incident, person, step, type,"
@@ -103,16 +121,48 @@ static const char *const store_sql[ST_COUNT] = {
 	[ST_ROLLBACK] = "ROLLBACK",
 };
 
+/* Where the caller's transaction stands. */
+enum store_tx {
+	STORE_TX_NONE,		/* none: writes commit one by one */
+	STORE_TX_OPEN,
+	STORE_TX_FAILED,	/* BEGIN or a write failed: writes are refused
+				   until store_commit rolls back */
+};
+
 struct store {
 	sqlite3 *db;
 	sqlite3_stmt *st[ST_COUNT];
-	int in_tx;
+	enum store_tx tx;
+	char err[256];		/* why the transaction failed */
 };
 
 const char *
 store_errmsg(const struct store *s)
 {
-	return sqlite3_errmsg(s->db);
+	return s->err[0] ? s->err : sqlite3_errmsg(s->db);
+}
+
+/* Keep SQLite's message, with the start of the statement (st, if known)
+ * that failed: a later ROLLBACK would replace it. The first failure of a
+ * transaction is the one kept. */
+static void
+store_fail(struct store *s, sqlite3_stmt *st)
+{
+	const char *sql = st ? sqlite3_sql(st) : NULL;
+	int n = 0;
+
+	if (s->tx == STORE_TX_FAILED)
+		return;
+	/* "INSERT INTO pages", "UPDATE pages", "INSERT OR REPLACE INTO ..." */
+	while (sql && sql[n] && sql[n] != '(' && n < 40 &&
+	    strncmp(sql + n, " SET", 4) != 0 && strncmp(sql + n, " VALUES", 7))
+		n++;
+	while (n > 0 && sql[n - 1] == ' ')
+		n--;
+	snprintf(s->err, sizeof s->err, "%.*s%s%s", n, sql ? sql : "",
+	    n ? ": " : "", sqlite3_errmsg(s->db));
+	if (s->tx != STORE_TX_NONE)
+		s->tx = STORE_TX_FAILED;
 }
 
 /* The cached statement for id, reset and unbound; NULL on error. */
@@ -123,8 +173,10 @@ store_stmt(struct store *s, enum store_st id)
 
 	if (!st) {
 		if (sqlite3_prepare_v3(s->db, store_sql[id], -1,
-		    SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+		    SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+			store_fail(s, NULL);
 			return NULL;
+		}
 		s->st[id] = st;
 	}
 	sqlite3_reset(st);
@@ -151,51 +203,88 @@ store_bind_time(sqlite3_stmt *st, int i, int64_t ms)
 		sqlite3_bind_null(st, i);
 }
 
-/* Run a statement that returns no rows; 0 or -1. */
+/* Run a write that returns no rows; 0 or -1. Inside a failed transaction
+ * it is not run at all: the rollback would undo it anyway, and outside a
+ * transaction it would commit on its own, apart from its turn. */
 static int
-store_done(sqlite3_stmt *st)
+store_done(struct store *s, sqlite3_stmt *st)
 {
-	int rc = sqlite3_step(st);
+	int rc;
 
+	if (s->tx == STORE_TX_FAILED) {
+		sqlite3_reset(st);
+		return -1;
+	}
+	rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	store_fail(s, st);
+	return -1;
 }
 
+/* BEGIN, COMMIT or ROLLBACK; 0 or -1. */
 static int
 store_exec_id(struct store *s, enum store_st id)
 {
 	sqlite3_stmt *st = store_stmt(s, id);
+	int rc;
 
-	return st ? store_done(st) : -1;
+	if (!st)
+		return -1;
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 int
 store_begin(struct store *s)
 {
-	if (s->in_tx)
-		return 0;
-	if (store_exec_id(s, ST_BEGIN) < 0)
+	if (s->tx != STORE_TX_NONE)
+		return s->tx == STORE_TX_OPEN ? 0 : -1;
+	s->err[0] = '\0';
+	if (store_exec_id(s, ST_BEGIN) < 0) {
+		snprintf(s->err, sizeof s->err, "begin: %s",
+		    sqlite3_errmsg(s->db));
+		s->tx = STORE_TX_FAILED;
 		return -1;
-	s->in_tx = 1;
+	}
+	s->tx = STORE_TX_OPEN;
 	return 0;
 }
 
 int
 store_commit(struct store *s)
 {
-	if (!s->in_tx)
+	enum store_tx tx = s->tx;
+
+	s->tx = STORE_TX_NONE;
+	if (tx == STORE_TX_NONE)
 		return 0;
-	s->in_tx = 0;
-	if (store_exec_id(s, ST_COMMIT) == 0)
+	if (tx == STORE_TX_OPEN && store_exec_id(s, ST_COMMIT) == 0) {
+		s->err[0] = '\0';
 		return 0;
-	store_exec_id(s, ST_ROLLBACK);
+	}
+	if (tx == STORE_TX_OPEN)
+		snprintf(s->err, sizeof s->err, "commit: %s",
+		    sqlite3_errmsg(s->db));
+	/* a failed COMMIT may leave the transaction open; a failed BEGIN
+	 * leaves none */
+	if (!sqlite3_get_autocommit(s->db))
+		store_exec_id(s, ST_ROLLBACK);
 	return -1;
 }
 
 int
 store_in_tx(const struct store *s)
 {
-	return s->in_tx;
+	return s->tx != STORE_TX_NONE;
+}
+
+int
+store_tx_failed(const struct store *s)
+{
+	return s->tx == STORE_TX_FAILED;
 }
 
 static int
@@ -256,6 +345,10 @@ store_open(const char *path, char *err, size_t errlen)
 	}
 	if (store_migrate(s, err, errlen) < 0)
 		goto err_close;
+	if (sqlite3_exec(s->db, store_meta_sql, NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(s->db));
+		goto err_close;
+	}
 	return s;
 
 err_close:
@@ -269,7 +362,7 @@ store_close(struct store *s)
 {
 	if (!s)
 		return;
-	if (s->in_tx)
+	if (!sqlite3_get_autocommit(s->db))
 		store_exec_id(s, ST_ROLLBACK);
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(s->st[i]);
@@ -319,7 +412,7 @@ store_event_add(struct store *s, const struct proto_event *ev,
 	sqlite3_bind_int64(st, 11, received_ms);
 	sqlite3_bind_int64(st, 12, ev->attempt);
 	store_bind_text(st, 13, ev->upgrades);
-	return store_done(st);
+	return store_done(s, st);
 }
 
 static int
@@ -337,7 +430,7 @@ store_responders_save(struct store *s, const struct incident *inc)
 		sqlite3_bind_int(st, 4, (int)p->step);
 		store_bind_time(st, 5, p->paged_ms);
 		store_bind_time(st, 6, p->acked_ms);
-		if (store_done(st) < 0)
+		if (store_done(s, st) < 0)
 			return -1;
 	}
 	return 0;
@@ -376,7 +469,7 @@ store_incident_save(struct store *s, const struct incident *inc)
 	sqlite3_bind_text(st, 20, incident_timer_name(inc->timer), -1,
 	    SQLITE_STATIC);
 	store_bind_time(st, 21, inc->due_ms);
-	if (store_done(st) < 0)
+	if (store_done(s, st) < 0)
 		return -1;
 	return store_responders_save(s, inc);
 }
@@ -427,7 +520,8 @@ store_responders_load(struct store *s, struct incident *inc)
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* Fill inc from the current row of ST_INC_OPEN; -1 if a name is unknown. */
+/* Fill inc from the current row of a STORE_INC_COLS query; -1 if a name
+ * is unknown. */
 static int
 store_incident_row(sqlite3_stmt *st, struct incident *inc)
 {
@@ -488,6 +582,78 @@ out:
 	return rc;
 }
 
+/* One incident row by a statement with bindings made; 1, 0 or -1. */
+static int
+store_incident_get(struct store *s, sqlite3_stmt *st, struct incident *inc)
+{
+	int rc = sqlite3_step(st), found = 0;
+
+	if (rc == SQLITE_ROW) {
+		found = 1;
+		if (store_incident_row(st, inc) < 0)
+			rc = SQLITE_CORRUPT;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -1;
+	if (found && store_responders_load(s, inc) < 0)
+		return -1;
+	return found;
+}
+
+int
+store_incident_load(struct store *s, int64_t id, struct incident *inc)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_INC_ONE);
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	return store_incident_get(s, st, inc);
+}
+
+int
+store_incident_last(struct store *s, const char *counter,
+    struct incident *inc)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_INC_LAST);
+
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, counter, -1, SQLITE_TRANSIENT);
+	return store_incident_get(s, st, inc);
+}
+
+int
+store_meta_get(struct store *s, const char *key, int64_t *value)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_META_GET);
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*value = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_meta_put(struct store *s, const char *key, int64_t value)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_META_PUT);
+
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, value);
+	return store_done(s, st);
+}
+
 int
 store_page_add(struct store *s, int64_t incident, const char *person,
     uint32_t step, const char *type, int64_t sent_ms, const char *reason)
@@ -507,7 +673,7 @@ store_page_add(struct store *s, int64_t incident, const char *person,
 	sqlite3_bind_int64(st, 5, sent_ms);
 	sqlite3_bind_text(st, 6, page ? "sent" : "info", -1, SQLITE_STATIC);
 	store_bind_text(st, 7, reason);
-	return store_done(st);
+	return store_done(s, st);
 }
 
 int
@@ -521,7 +687,7 @@ store_page_outcome(struct store *s, int64_t incident, const char *person,
 	sqlite3_bind_text(st, 1, outcome, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, incident);
 	sqlite3_bind_text(st, 3, person, -1, SQLITE_TRANSIENT);
-	return store_done(st);
+	return store_done(s, st);
 }
 
 int
@@ -536,7 +702,7 @@ store_ack_add(struct store *s, int64_t incident, const char *person,
 	sqlite3_bind_text(st, 2, person, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 3, (int)step);
 	sqlite3_bind_int64(st, 4, at_ms);
-	return store_done(st);
+	return store_done(s, st);
 }
 
 int
@@ -554,7 +720,7 @@ store_log(struct store *s, int64_t at_ms, const char *kind, int64_t incident,
 	store_bind_text(st, 4, topic);
 	if (body)
 		sqlite3_bind_text(st, 5, body, (int)len, SQLITE_TRANSIENT);
-	return store_done(st);
+	return store_done(s, st);
 }
 
 int
@@ -569,7 +735,7 @@ store_counter_state(struct store *s, const char *counter, const char *state,
 	sqlite3_bind_text(st, 2, state, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 3, at_ms);
 	store_bind_text(st, 4, detail);
-	return store_done(st);
+	return store_done(s, st);
 }
 
 int

@@ -22,12 +22,19 @@ void store_close(struct store *s);
 /* The last SQLite error message, for the caller's log. */
 const char *store_errmsg(const struct store *s);
 
-/* Open a transaction unless one is open. Returns 0 or -1. */
+/* Open a transaction unless one is open. Returns 0, or -1 if BEGIN fails
+ * now or failed earlier in this transaction: the transaction is then
+ * failed, every write is refused until store_commit, and store_commit
+ * returns -1. */
 int store_begin(struct store *s);
-/* Commit the open transaction (none open: 0). On failure it is rolled back
- * and -1 returned: nothing since store_begin is stored. */
+/* End the transaction (none open: 0). If BEGIN, any write since or the
+ * COMMIT itself failed, everything since store_begin is rolled back and -1
+ * returned: nothing of it is stored. store_errmsg says why. */
 int store_commit(struct store *s);
+/* 1 between store_begin and store_commit. */
 int store_in_tx(const struct store *s);
+/* 1 if the open transaction has failed (its commit will return -1). */
+int store_tx_failed(const struct store *s);
 
 /* Look up event id. Returns 1 (and *incident, 0 if it opened none) when
  * stored, 0 when not, -1 on error. */
@@ -40,10 +47,21 @@ int store_event_add(struct store *s, const struct proto_event *ev,
 int store_incident_save(struct store *s, const struct incident *inc);
 /* The highest incident id stored (0 if none), or -1 on error. */
 int64_t store_incident_max_id(struct store *s);
+/* Load incident id with its people into inc. 1 when found, 0 when not,
+ * -1 on error. */
+int store_incident_load(struct store *s, int64_t id, struct incident *inc);
+/* The same for the latest incident at counter. */
+int store_incident_last(struct store *s, const char *counter,
+    struct incident *inc);
 /* Call fn for every incident not yet closed, restored with its people.
  * Stops and returns -1 if fn does; 0 when done. */
 int store_incident_each_open(struct store *s,
     int (*fn)(void *arg, const struct incident *inc), void *arg);
+
+/* The hub's own durable counters (table meta): 1 and *value when key is
+ * stored, 0 when not, -1 on error; put: 0 or -1. */
+int store_meta_get(struct store *s, const char *key, int64_t *value);
+int store_meta_put(struct store *s, const char *key, int64_t value);
 
 /* A page or cancel sent to person; type "page" or "cancel". 0 or -1. */
 int store_page_add(struct store *s, int64_t incident, const char *person,

@@ -2,7 +2,9 @@
  * heartbeats overdue for heartbeat_misses intervals raise a maintenance
  * alert to the facility role, and a notice follows when the board is back.
  * Transitions are kept in counter_status; the last one survives restarts,
- * so a board that was already reported is not reported again. */
+ * so a board that was already reported is not reported again. Boards not
+ * in the config are watched too, but only so many: anyone may publish a
+ * status. A board coming online is told what its desk should show. */
 #include "hub.h"
 
 #include <stdio.h>
@@ -25,6 +27,38 @@ supervise_find(struct hub *h, const char *id)
 	return NULL;
 }
 
+static void
+supervise_remove(struct hub *h, unsigned i)
+{
+	timers_disarm(&h->timers, &h->counters[i]->timer);
+	free(h->counters[i]);
+	h->counters[i] = h->counters[--h->ncounters];
+}
+
+/* Make room for one more board not in the config: forget the one of them
+ * heard from longest ago once HUB_UNKNOWN_COUNTERS_MAX are watched. */
+static void
+supervise_make_room(struct hub *h, const char *id)
+{
+	unsigned n = 0, old = 0;
+
+	for (unsigned i = 0; i < h->ncounters; i++) {
+		const struct hub_counter *c = h->counters[i];
+
+		if (conf_counter_find(h->conf, c->id) >= 0)
+			continue;
+		if (n++ == 0 || c->heard_mono_ms < h->counters[old]->heard_mono_ms)
+			old = i;
+	}
+	if (n < HUB_UNKNOWN_COUNTERS_MAX)
+		return;
+	h->stats.counters_dropped++;
+	log_warnx("counter %s: not in the config; forgetting counter %s, heard"
+	    " from longest ago (%llu so far)", id, h->counters[old]->id,
+	    (unsigned long long)h->stats.counters_dropped);
+	supervise_remove(h, old);
+}
+
 /* Each counter is allocated on its own: the timer heap points into it. */
 static struct hub_counter *
 supervise_get(struct hub *h, const char *id)
@@ -33,6 +67,8 @@ supervise_get(struct hub *h, const char *id)
 
 	if (c)
 		return c;
+	if (conf_counter_find(h->conf, id) < 0)
+		supervise_make_room(h, id);
 	if (h->ncounters == h->capcounters) {
 		unsigned cap = h->capcounters ? 2 * h->capcounters : 32;
 		struct hub_counter **v = realloc(h->counters, cap * sizeof *v);
@@ -78,9 +114,9 @@ supervise_set(struct hub *h, struct hub_counter *c, enum hub_cstate st,
 	if (c->state == st)
 		return;
 	c->state = st;
-	if (store_counter_state(h->store, c->id, supervise_state_names[st],
-	    clock_wall_ms(), detail) < 0)
-		log_warnx("store: counter status: %s", store_errmsg(h->store));
+	engine_check(h, store_counter_state(h->store, c->id,
+	    supervise_state_names[st], clock_wall_ms(), detail),
+	    "counter status");
 	log_info("counter %s: %s%s%s", c->id, supervise_state_names[st],
 	    detail ? ", " : "", detail ? detail : "");
 	if (st == HUB_CS_ONLINE && c->alerted) {
@@ -113,9 +149,18 @@ supervise_status(struct hub *h, const struct proto_status *st, int retained)
 {
 	struct hub_counter *c = supervise_get(h, st->counter);
 	int64_t now = clock_wall_ms(), age = 0;
+	enum hub_cstate was;
 
-	if (!c)
+	if (!c) {
+		h->stats.counters_dropped++;
+		log_warnx("counter %s: out of memory, status dropped (%llu so"
+		    " far)", st->counter,
+		    (unsigned long long)h->stats.counters_dropped);
 		return;
+	}
+	was = c->state;
+	if (!retained)
+		c->heard_mono_ms = clock_mono_ms();
 	if (!st->online) {
 		timers_disarm(&h->timers, &c->timer);
 		supervise_set(h, c, HUB_CS_OFFLINE, "board reported offline");
@@ -133,6 +178,11 @@ supervise_status(struct hub *h, const struct proto_status *st, int retained)
 	}
 	supervise_set(h, c, HUB_CS_ONLINE, NULL);
 	supervise_arm(h, c, supervise_window_ms(h, c) - age);
+	/* Feedback is not retained: a board that has just (re)connected —
+	 * heartbeat 0, or back from offline or silence — may have missed the
+	 * last word on its incident, and a restarted board knows nothing. */
+	if (!retained && (st->hb == 0 || was != HUB_CS_ONLINE))
+		engine_counter_state(h, c->id);
 }
 
 void
@@ -219,10 +269,8 @@ supervise_reconnected(struct hub *h)
 void
 supervise_free(struct hub *h)
 {
-	for (unsigned i = 0; i < h->ncounters; i++) {
-		timers_disarm(&h->timers, &h->counters[i]->timer);
-		free(h->counters[i]);
-	}
+	while (h->ncounters)
+		supervise_remove(h, h->ncounters - 1);
 	free(h->counters);
 	h->counters = NULL;
 	h->ncounters = h->capcounters = 0;

@@ -301,6 +301,116 @@ test_emergency_join_all_calls(void **state)
 	assert_string_equal(fx_acts(f), "note");
 }
 
+/* A drill is measured apart; a real call for help during it is no drill:
+ * the incident becomes a help call and its ladder starts again. */
+static void
+test_help_during_drill_raises_it(void **state)
+{
+	struct fx *f = *state;
+
+	fx_press(f, 0, "c03", PROTO_KIND_TEST, 1, 0);
+	assert_int_equal(f->inc.kind, PROTO_KIND_TEST);
+	fx_timer(f);
+	assert_int_equal(f->inc.step, 2);
+	fx_press(f, 70 * SEC, "c03", PROTO_KIND_HELP, 2, 1);
+	assert_string_equal(fx_acts(f), "note; note; page sato 1; state");
+	assert_int_equal(f->inc.kind, PROTO_KIND_HELP);
+	assert_int_equal(f->inc.step, 1);
+	assert_int_equal(f->inc.state, PROTO_IST_PAGING);
+	assert_true(f->inc.due_ms == T0 + 130 * SEC);
+	/* another drill press changes nothing */
+	fx_press(f, 71 * SEC, "c03", PROTO_KIND_TEST, 3, 1);
+	assert_string_equal(fx_acts(f), "note");
+	assert_int_equal(f->inc.kind, PROTO_KIND_HELP);
+}
+
+/* Only people in the config may answer: a reply from anyone else is
+ * noted and changes nothing — not the state, not the table of people, so
+ * that however many there are, a real acknowledgement still counts. */
+static void
+test_reply_from_unknown_person_refused(void **state)
+{
+	struct fx *f = *state;
+	char who[PROTO_ID_MAX];
+
+	fx_press(f, 0, "c03", PROTO_KIND_HELP, 1, 0);
+	assert_int_equal(fx_reply(f, SEC, "mallory", PROTO_ACTION_ACK,
+	    PROTO_CAT_NONE), 0);
+	assert_string_equal(fx_acts(f), "note");
+	assert_int_equal(f->inc.state, PROTO_IST_PAGING);
+	assert_int_equal(incident_acks(&f->inc), 0);
+	assert_null(incident_person_find(&f->inc, "mallory"));
+	fx_reply(f, SEC, "mallory", PROTO_ACTION_RESOLVE, PROTO_CAT_OTHER);
+	assert_int_equal(f->inc.state, PROTO_IST_PAGING);
+	for (int i = 0; i < 2 * INCIDENT_PEOPLE_MAX; i++) {
+		snprintf(who, sizeof who, "fake%d", i);
+		fx_reply(f, 2 * SEC, who, PROTO_ACTION_ACK, PROTO_CAT_NONE);
+	}
+	assert_int_equal(f->inc.npeople, 1);
+	fx_reply(f, 3 * SEC, "tanaka", PROTO_ACTION_ACK, PROTO_CAT_NONE);
+	assert_string_equal(fx_acts(f), "ack tanaka; cancel sato 1; state");
+	assert_int_equal(f->inc.state, PROTO_IST_ACKNOWLEDGED);
+}
+
+/* The cancel grace is measured on the monotonic clock: a wall clock set
+ * back neither stretches it nor, set forward, cuts it short. */
+static void
+test_cancel_grace_on_monotonic_clock(void **state)
+{
+	struct fx *f = *state;
+	struct incident_ctx *cx;
+
+	fx_press(f, 0, "c03", PROTO_KIND_HELP, 1, 0);
+	cx = fx_at(f, -3600 * SEC);		/* wall clock set back an hour */
+	cx->mono_ms = T0 + 31 * SEC;
+	assert_int_equal(incident_cancel(&f->inc, cx), 0);
+	assert_int_equal(f->inc.state, PROTO_IST_PAGING);
+	cx = fx_at(f, 3600 * SEC);		/* and forward */
+	cx->mono_ms = T0 + 29 * SEC;
+	assert_int_equal(incident_cancel(&f->inc, cx), 1);
+	assert_int_equal(f->inc.state, PROTO_IST_CLOSED);
+}
+
+/* A restarted hub, connected again: the current step's outstanding pages
+ * go out again (they may have died in the old hub's queue), the desk is
+ * told the state, and a deadline pushed far out by a wall clock that was
+ * behind is cut to one step's wait. */
+static void
+test_restore_pages_again_and_caps_timer(void **state)
+{
+	struct fx *f = *state;
+
+	fx_press(f, 0, "c03", PROTO_KIND_HELP, 1, 0);
+	fx_timer(f);
+	assert_string_equal(fx_acts(f), "page tanaka 2; state");
+	f->inc.due_ms = T0 + 10 * 3600 * SEC;
+	incident_restore(&f->inc, fx_at(f, 70 * SEC));
+	assert_string_equal(fx_acts(f), "page tanaka 2; state");
+	assert_int_equal(f->inc.step, 2);
+	assert_int_equal(f->inc.timer, INC_TIMER_STEP);
+	assert_true(f->inc.due_ms == T0 + 130 * SEC);
+	assert_true(incident_person_find(&f->inc, "tanaka")->paged_ms ==
+	    T0 + 70 * SEC);
+	/* sato (step 1, still outstanding) is not the current step */
+	assert_true(incident_person_find(&f->inc, "sato")->paged_ms == T0);
+
+	/* acknowledged: nothing outstanding, the state all the same; a due
+	 * time already past stays past (it fires at once) */
+	fx_reply(f, 80 * SEC, "tanaka", PROTO_ACTION_ACK, PROTO_CAT_NONE);
+	f->inc.due_ms = T0 + 90 * SEC;
+	incident_restore(&f->inc, fx_at(f, 100 * SEC));
+	assert_string_equal(fx_acts(f), "state");
+	assert_int_equal(f->inc.timer, INC_TIMER_ON_SCENE);
+	assert_true(f->inc.due_ms == T0 + 90 * SEC);
+
+	/* an open incident without a timer gets one, due now */
+	f->inc.timer = INC_TIMER_NONE;
+	f->inc.due_ms = 0;
+	incident_restore(&f->inc, fx_at(f, 110 * SEC));
+	assert_int_equal(f->inc.timer, INC_TIMER_STEP);
+	assert_true(f->inc.due_ms == T0 + 110 * SEC);
+}
+
 static void
 test_emergency_opens_with_team(void **state)
 {
@@ -424,6 +534,10 @@ main(void)
 		T(test_cancel_within_grace),
 		T(test_cancel_after_grace_ignored),
 		T(test_emergency_join_all_calls),
+		T(test_help_during_drill_raises_it),
+		T(test_reply_from_unknown_person_refused),
+		T(test_cancel_grace_on_monotonic_clock),
+		T(test_restore_pages_again_and_caps_timer),
 		T(test_emergency_opens_with_team),
 		T(test_on_scene_timeout_repages),
 		T(test_relief),

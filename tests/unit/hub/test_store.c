@@ -1,6 +1,8 @@
 /* test_store.c: the SQLite log — schema version and WAL, incidents and
  * their people surviving a close and reopen, duplicate events found,
- * uncommitted work gone, counter status history, unknown schemas refused. */
+ * uncommitted work gone, a transaction with a failed BEGIN or a failed
+ * write stored not at all, counter status history, unknown schemas
+ * refused, the hub's durable counters. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -206,8 +208,11 @@ test_events_and_duplicates(void **state)
 	/* seen inside the same transaction already */
 	assert_int_equal(store_event_find(s, ev.id, &id), 1);
 	assert_true(id == 4);
-	assert_int_equal(store_event_add(s, &ev, 4, 1235), -1);
 	assert_int_equal(store_commit(s), 0);
+	/* a second row for the same id is refused */
+	store_begin(s);
+	assert_int_equal(store_event_add(s, &ev, 4, 1235), -1);
+	assert_int_equal(store_commit(s), -1);
 	store_close(s);
 	s = fx_open(f);
 	id = -1;
@@ -236,6 +241,124 @@ test_uncommitted_is_gone(void **state)
 	store_close(s);
 	fx_query(f, "SELECT count(*) FROM log", v, sizeof v);
 	assert_string_equal(v, "0");
+}
+
+/* Run sql on the raw database through a second connection. */
+static void
+fx_exec(struct fx *f, const char *sql)
+{
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+/* One failed write fails the whole transaction: later writes are refused
+ * and the commit rolls back what went before it. (The hub then sends no
+ * receipt: the board sends the event again.) */
+static void
+test_failed_write_fails_transaction(void **state)
+{
+	struct fx *f = *state;
+	struct store *s = fx_open(f);
+	struct incident inc;
+	char v[32];
+
+	store_close(s);
+	fx_exec(f, "CREATE TRIGGER no_pages BEFORE INSERT ON pages"
+	    " BEGIN SELECT RAISE(ABORT, 'injected'); END;");
+	s = fx_open(f);
+	make_incident(&inc, 5, PROTO_IST_PAGING);
+	assert_int_equal(store_begin(s), 0);
+	assert_int_equal(store_incident_save(s, &inc), 0);
+	assert_int_equal(store_page_add(s, 5, "sato", 1, "page", 10, ""), -1);
+	assert_true(store_tx_failed(s));
+	assert_non_null(strstr(store_errmsg(s), "injected"));
+	/* refused, not written on its own either */
+	assert_int_equal(store_log(s, 1, "note", 5, NULL, "x", 1), -1);
+	assert_int_equal(store_begin(s), -1);
+	assert_int_equal(store_commit(s), -1);
+	assert_false(store_in_tx(s));
+	assert_true(store_incident_max_id(s) == 0);
+	/* the next transaction starts afresh */
+	assert_int_equal(store_begin(s), 0);
+	assert_int_equal(store_incident_save(s, &inc), 0);
+	assert_int_equal(store_commit(s), 0);
+	store_close(s);
+	fx_query(f, "SELECT count(*) FROM log", v, sizeof v);
+	assert_string_equal(v, "0");
+	fx_query(f, "SELECT count(*) FROM incidents", v, sizeof v);
+	assert_string_equal(v, "1");
+}
+
+/* BEGIN fails (another connection holds the write lock past the busy
+ * timeout): the writes that follow are not committed one by one, and the
+ * commit says the transaction failed. */
+static void
+test_failed_begin_writes_nothing(void **state)
+{
+	struct fx *f = *state;
+	struct store *s = fx_open(f);
+	struct incident inc;
+	sqlite3 *db;
+	char v[32];
+
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL),
+	    SQLITE_OK);
+	make_incident(&inc, 6, PROTO_IST_PAGING);
+	assert_int_equal(store_begin(s), -1);
+	assert_true(store_in_tx(s));
+	assert_true(store_tx_failed(s));
+	assert_int_equal(store_incident_save(s, &inc), -1);
+	assert_int_equal(store_log(s, 1, "note", 6, NULL, "x", 1), -1);
+	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	sqlite3_close(db);
+	assert_int_equal(store_commit(s), -1);
+	assert_false(store_in_tx(s));
+	store_close(s);
+	fx_query(f, "SELECT (SELECT count(*) FROM log) +"
+	    " (SELECT count(*) FROM incidents)", v, sizeof v);
+	assert_string_equal(v, "0");
+}
+
+/* An incident by id and the latest at a counter, with their people; the
+ * meta counters. */
+static void
+test_incident_load_and_meta(void **state)
+{
+	struct fx *f = *state;
+	struct store *s = fx_open(f);
+	struct incident a, b, got;
+	int64_t v = -1;
+
+	make_incident(&a, 1, PROTO_IST_CLOSED);
+	make_incident(&b, 2, PROTO_IST_PAGING);
+	snprintf(b.counter, sizeof b.counter, "c04");
+	store_begin(s);
+	store_incident_save(s, &a);
+	store_incident_save(s, &b);
+	assert_int_equal(store_meta_get(s, "k", &v), 0);
+	assert_int_equal(store_meta_put(s, "k", 40), 0);
+	assert_int_equal(store_meta_put(s, "k", 41), 0);
+	assert_int_equal(store_commit(s), 0);
+	store_close(s);
+	s = fx_open(f);
+	assert_int_equal(store_meta_get(s, "k", &v), 1);
+	assert_true(v == 41);
+	assert_int_equal(store_incident_load(s, 1, &got), 1);
+	assert_int_equal(got.state, PROTO_IST_CLOSED);
+	assert_int_equal(got.kind, PROTO_KIND_EMERGENCY);
+	assert_int_equal(got.category, PROTO_CAT_FALSE_ALARM);
+	assert_int_equal(got.npeople, 2);
+	assert_int_equal(store_incident_load(s, 3, &got), 0);
+	assert_int_equal(store_incident_last(s, "c03", &got), 1);
+	assert_true(got.id == 1);
+	assert_int_equal(store_incident_last(s, "c04", &got), 1);
+	assert_true(got.id == 2);
+	assert_int_equal(store_incident_last(s, "c05", &got), 0);
+	store_close(s);
 }
 
 static void
@@ -311,6 +434,9 @@ main(void)
 		T(test_incident_round_trip),
 		T(test_events_and_duplicates),
 		T(test_uncommitted_is_gone),
+		T(test_failed_write_fails_transaction),
+		T(test_failed_begin_writes_nothing),
+		T(test_incident_load_and_meta),
 		T(test_pages_and_acks),
 		T(test_counter_status),
 		T(test_future_schema_refused),
