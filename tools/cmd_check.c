@@ -1,0 +1,173 @@
+/* cmd_check.c: `panicctl check` — validates the hub's rules and proves
+ * their coverage: for every zone with counters and every minute of the
+ * week, step 1 of the help and emergency policies pages someone by the
+ * rules rather than only the fallback. Each gap is printed as a time range
+ * with its zone and reason; the exit status is 1 when there are gaps. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "coverage.h"
+#include "ctl.h"
+#include "panicctl.h"
+#include "period.h"
+#include "staffing.h"
+
+#define CHECK_USAGE \
+	"usage: panicctl check [-c HUBCONF] [--week YYYY-MM-DD]\n" \
+	"           [--hours \"mon-fri 09:00-18:00\"]... [--staffing FILE]\n"
+#define CHECK_HOURS_MAX 16
+
+/* "help, emergency" for a set of kinds. */
+static void
+check_kinds(unsigned kinds, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (int k = 0; k < PROTO_KIND_COUNT; k++)
+		if (kinds & (1u << k))
+			len += (size_t)snprintf(buf + len, size - len, "%s%s",
+			    len ? ", " : "", proto_kind_name((enum proto_kind)k));
+}
+
+/* The fallback's targets as written, for the summary. */
+static void
+check_fallback(const struct hub_conf *c, char *buf, size_t size)
+{
+	size_t len = 0;
+	char t[128];
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < c->nfallback && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%s",
+		    len ? ", " : "", conf_target_text(c, &c->fallback[i], t,
+		    sizeof t));
+}
+
+static void
+check_header(const struct ctl *x, int monday, const char *week,
+    unsigned nhours, char *const *hours)
+{
+	const struct hub_conf *c = x->conf;
+
+	printf("%s: valid: %u people, %u zones, %u counters, %u shifts, "
+	    "%u exceptions\n", x->conf_path, c->npeople, c->nzones,
+	    c->ncounters, c->nshifts, c->nexceptions);
+	printf("checked: step 1 of help and emergency at every zone with "
+	    "counters, ");
+	if (nhours) {
+		printf("in the hours");
+		for (unsigned i = 0; i < nhours; i++)
+			printf("%s \"%s\"", i ? "," : "", hours[i]);
+	} else {
+		printf("every minute");
+	}
+	if (monday)
+		printf(" of the week of %s with its date exceptions (%s)\n",
+		    week, c->timezone);
+	else
+		printf(" of a typical week, date exceptions not applied "
+		    "(--week DATE applies them) (%s)\n", c->timezone);
+}
+
+int
+cmd_check(int argc, char **argv)
+{
+	enum { O_WEEK = CTL_OPT_NEXT, O_HOURS, O_STAFFING };
+	static const struct option longopts[] = {
+		{ "conf", required_argument, NULL, 'c' },
+		{ "week", required_argument, NULL, O_WEEK },
+		{ "hours", required_argument, NULL, O_HOURS },
+		{ "staffing", required_argument, NULL, O_STAFFING },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cov_hours hours[CHECK_HOURS_MAX];
+	char *hours_text[CHECK_HOURS_MAX];
+	struct cov_result res = { 0 };
+	struct staffing st = { 0 };
+	const char *week = NULL, *staffing = NULL;
+	char err[CONF_ERR_MAX], range[96], kinds[64];
+	unsigned nhours = 0;
+	int ch, monday = 0, rc = CTL_FAIL;
+	struct ctl x;
+
+	ctl_init(&x, "check");
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "c:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			x.conf_path = optarg;
+			break;
+		case O_WEEK:
+			week = optarg;
+			break;
+		case O_STAFFING:
+			staffing = optarg;
+			break;
+		case O_HOURS:
+			if (nhours == CHECK_HOURS_MAX ||
+			    coverage_parse_hours(optarg, &hours[nhours]) < 0) {
+				ctl_err(&x, "--hours: \"%s\" is not of the form "
+				    "\"mon-fri 09:00-18:00\" (at most %d)",
+				    optarg, CHECK_HOURS_MAX);
+				return CTL_USAGE;
+			}
+			hours_text[nhours++] = optarg;
+			break;
+		default:
+			fputs(CHECK_USAGE, stderr);
+			return CTL_USAGE;
+		}
+	}
+	if (optind != argc) {
+		fputs(CHECK_USAGE, stderr);
+		return CTL_USAGE;
+	}
+	if (week) {
+		struct rules_when w;
+
+		if ((monday = period_parse_date(week)) < 0 ||
+		    rules_when_local(monday, 0, &w) < 0) {
+			ctl_err(&x, "--week: \"%s\" is not a date YYYY-MM-DD",
+			    week);
+			return CTL_USAGE;
+		}
+		/* the Monday of that date's week */
+		monday = coverage_date_add(monday, -((w.wday + 6) % 7));
+	}
+	if (ctl_open(&x, 0) < 0)
+		goto out;
+	if (staffing && staffing_load(&st, staffing, x.conf, err,
+	    sizeof err) < 0) {
+		ctl_err(&x, "%s", err);
+		goto out;
+	}
+	if (coverage_check(x.conf, monday, hours, nhours, &res) < 0) {
+		ctl_err(&x, "out of memory");
+		goto out;
+	}
+	check_header(&x, monday, week, nhours, hours_text);
+	if (staffing)
+		printf("%s: valid: %u slots\n", staffing, st.n);
+	for (unsigned i = 0; i < res.n; i++) {
+		const struct cov_gap *g = &res.gaps[i];
+
+		check_kinds(g->kinds, kinds, sizeof kinds);
+		printf("%s zone %s: %s (%s)\n", coverage_range(g, monday, range,
+		    sizeof range), x.conf->zones[g->zone].id, g->reason, kinds);
+	}
+	if (res.n) {
+		check_fallback(x.conf, err, sizeof err);
+		printf("%u gap%s: a press there pages only the fallback (%s)\n",
+		    res.n, res.n == 1 ? "" : "s", err);
+	} else {
+		printf("no gaps\n");
+	}
+	rc = res.n ? CTL_FAIL : CTL_OK;
+out:
+	coverage_free(&res);
+	staffing_free(&st);
+	ctl_close(&x);
+	return rc;
+}

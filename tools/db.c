@@ -1,0 +1,539 @@
+/* db.c: the hub's SQLite database, read-only; see db.h. The only file of
+ * panicctl that includes <sqlite3.h>. Queries are written so that a big
+ * database is read once: no per-row subquery scans a table without an
+ * index (docs/PANICCTL.md lists the indexes that would help further). */
+#include "db.h"
+
+#include <sqlite3.h>
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct db {
+	sqlite3 *h;
+};
+
+static const char *const db_tables[] = {
+	"incidents", "events", "responders", "pages", "acks", "log",
+	"counter_status", NULL
+};
+
+const char *
+db_errmsg(const struct db *db)
+{
+	return sqlite3_errmsg(db->h);
+}
+
+/* A scalar integer query with up to two text parameters; -1 on error. */
+static int64_t
+db_scalar(struct db *db, const char *sql, const char *a, const char *b)
+{
+	sqlite3_stmt *st;
+	int64_t v = -1;
+
+	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (a)
+		sqlite3_bind_text(st, 1, a, -1, SQLITE_TRANSIENT);
+	if (b)
+		sqlite3_bind_text(st, 2, b, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* Is this a hub database we can read? 0, or -1 with err set. */
+static int
+db_check(struct db *db, const char *path, char *err, size_t errlen)
+{
+	int64_t v = db_scalar(db, "PRAGMA user_version", NULL, NULL);
+
+	if (v < 0) {
+		snprintf(err, errlen, "%s: not a hub database (%s)", path,
+		    sqlite3_errmsg(db->h));
+		return -1;
+	}
+	if (v > DB_SCHEMA_VERSION) {
+		snprintf(err, errlen, "%s: schema version %lld is newer than "
+		    "this panicctl knows (%d): use the panicctl of the same "
+		    "release as hubd", path, (long long)v, DB_SCHEMA_VERSION);
+		return -1;
+	}
+	for (int i = 0; db_tables[i]; i++) {
+		if (db_scalar(db, "SELECT count(*) FROM sqlite_master WHERE "
+		    "type = 'table' AND name = ?", db_tables[i], NULL) != 1) {
+			snprintf(err, errlen, "%s: not a hub database (schema "
+			    "version %lld, no table \"%s\")", path, (long long)v,
+			    db_tables[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+struct db *
+db_open(const char *path, char *err, size_t errlen)
+{
+	struct db *db;
+	struct stat sb;
+
+	if (stat(path, &sb) < 0) {
+		snprintf(err, errlen, "%s: %s", path, errno == ENOENT ?
+		    "no such file (hubd creates it when it first starts; "
+		    "-c HUBCONF or --db FILE name another)" : strerror(errno));
+		return NULL;
+	}
+	if (!(db = calloc(1, sizeof *db))) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return NULL;
+	}
+	/* one thread: no per-call locking */
+	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path,
+		    db->h ? sqlite3_errmsg(db->h) : "cannot open");
+		goto err_close;
+	}
+	/* the hub holds its write lock only for a commit */
+	sqlite3_busy_timeout(db->h, 2000);
+	if (db_check(db, path, err, errlen) < 0)
+		goto err_close;
+	return db;
+
+err_close:
+	sqlite3_close(db->h);
+	free(db);
+	return NULL;
+}
+
+void
+db_close(struct db *db)
+{
+	if (!db)
+		return;
+	sqlite3_close(db->h);
+	free(db);
+}
+
+static void
+db_text(sqlite3_stmt *st, int i, char *buf, size_t size)
+{
+	const unsigned char *v = sqlite3_column_text(st, i);
+
+	snprintf(buf, size, "%s", v ? (const char *)v : "");
+}
+
+static int64_t
+db_time(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? 0 :
+	    sqlite3_column_int64(st, i);
+}
+
+/* Step st to the end, calling row(st, cb) for each row; finalises st.
+ * Returns what db_incidents and the others promise. cb is the caller's
+ * typed callback and its argument. */
+static int
+db_each(sqlite3_stmt *st, int (*row)(sqlite3_stmt *st, void *cb), void *cb)
+{
+	int rc, stop = 0;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((stop = row(st, cb)) != 0)
+			break;
+	sqlite3_finalize(st);
+	if (stop)
+		return stop;
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+#define DB_INC_COLS \
+	"i.id, i.counter, i.event, i.kind, i.state, i.step, i.round," \
+	" i.min_responders, i.flags, i.category, i.note, i.pressed_at," \
+	" i.received_at, i.first_page_at, i.acked_at, i.on_scene_at," \
+	" i.resolved_at, i.closed_at"
+
+static void
+db_incident_row(sqlite3_stmt *st, struct db_incident *inc)
+{
+	inc->id = sqlite3_column_int64(st, 0);
+	db_text(st, 1, inc->counter, sizeof inc->counter);
+	db_text(st, 2, inc->event, sizeof inc->event);
+	db_text(st, 3, inc->kind, sizeof inc->kind);
+	db_text(st, 4, inc->state, sizeof inc->state);
+	inc->step = sqlite3_column_int(st, 5);
+	inc->round = sqlite3_column_int(st, 6);
+	inc->needed = sqlite3_column_int(st, 7);
+	inc->flags = (unsigned)sqlite3_column_int(st, 8);
+	db_text(st, 9, inc->category, sizeof inc->category);
+	db_text(st, 10, inc->note, sizeof inc->note);
+	inc->pressed = db_time(st, 11);
+	inc->received = db_time(st, 12);
+	inc->first_page = db_time(st, 13);
+	inc->acked = db_time(st, 14);
+	inc->on_scene = db_time(st, 15);
+	inc->resolved = db_time(st, 16);
+	inc->closed = db_time(st, 17);
+	inc->escalated = sqlite3_column_int(st, 18) != 0;
+	db_text(st, 19, inc->first_ack, sizeof inc->first_ack);
+}
+
+struct db_incident_cb {
+	int (*fn)(void *arg, const struct db_incident *row);
+	void *arg;
+};
+
+static int
+db_incident_call(sqlite3_stmt *st, void *cbp)
+{
+	const struct db_incident_cb *cb = cbp;
+	struct db_incident inc;
+
+	db_incident_row(st, &inc);
+	return cb->fn(cb->arg, &inc);
+}
+
+/* The conditions of db_incidents: SQL text and the text parameters it
+ * numbers from ?3 (?1 and ?2 are the period's bounds). */
+struct db_where {
+	char sql[1024];
+	const char *text[8];
+	int n;
+};
+
+static void
+db_cond(struct db_where *w, const char *cond, const char *text)
+{
+	size_t len = strlen(w->sql);
+
+	/* cond names its parameter "?#", as often as it likes */
+	len += (size_t)snprintf(w->sql + len, sizeof w->sql - len, " AND ");
+	for (; *cond && len + 4 < sizeof w->sql; cond++) {
+		if (cond[0] == '?' && cond[1] == '#') {
+			len += (size_t)snprintf(w->sql + len, sizeof w->sql - len,
+			    "?%d", w->n + 3);
+			cond++;
+		} else {
+			w->sql[len++] = *cond;
+		}
+	}
+	w->sql[len] = '\0';
+	if (text)
+		w->text[w->n++] = text;
+}
+
+int
+db_incidents(struct db *db, const struct db_filter *f,
+    int (*fn)(void *arg, const struct db_incident *inc), void *arg)
+{
+	struct db_where w = { .n = 0 };
+	sqlite3_stmt *st;
+	char sql[4096];
+
+	w.sql[0] = '\0';
+	if (f->counter)
+		db_cond(&w, "i.counter = ?#", f->counter);
+	if (f->person)
+		db_cond(&w, "(EXISTS (SELECT 1 FROM pages p WHERE p.incident ="
+		    " i.id AND p.person = ?#) OR i.id IN (SELECT incident FROM"
+		    " acks WHERE person = ?#))", f->person);
+	if (f->kind)
+		db_cond(&w, "i.kind = ?#", f->kind);
+	if (f->category && strcmp(f->category, "none") == 0)
+		db_cond(&w, "i.category IS NULL", NULL);
+	else if (f->category)
+		db_cond(&w, "i.category = ?#", f->category);
+	if (f->open_only)
+		db_cond(&w, "i.closed_at IS NULL", NULL);
+	if (!f->drills)
+		db_cond(&w, "i.kind != 'test' AND coalesce(i.category, '') !="
+		    " 'drill'", NULL);
+	/* Pages are looked up per incident (the hub indexes them by
+	 * incident); the first acknowledger comes from one pass over acks,
+	 * which has no such index, kept to the incidents of the period. */
+	snprintf(sql, sizeof sql, "SELECT " DB_INC_COLS ","
+	    " (i.round > 0 OR i.step >= 2 OR EXISTS (SELECT 1 FROM pages p"
+	    " WHERE p.incident = i.id AND p.type = 'page' AND p.step >= 2)),"
+	    " fa.person FROM incidents i LEFT JOIN (SELECT incident, person,"
+	    " min(at) FROM acks WHERE at >= ?1 AND incident IN (SELECT id FROM"
+	    " incidents WHERE received_at >= ?1 AND received_at < ?2)"
+	    " GROUP BY incident) fa ON fa.incident = i.id"
+	    " WHERE i.received_at >= ?1 AND i.received_at < ?2%s"
+	    " ORDER BY i.received_at, i.id", w.sql);
+	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, f->from_ms);
+	sqlite3_bind_int64(st, 2, f->to_ms ? f->to_ms : INT64_MAX);
+	for (int i = 0; i < w.n; i++)
+		sqlite3_bind_text(st, i + 3, w.text[i], -1, SQLITE_TRANSIENT);
+	return db_each(st, db_incident_call, &(struct db_incident_cb){ fn,
+	    arg });
+}
+
+int
+db_incident_get(struct db *db, int64_t id, struct db_incident *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(db->h, "SELECT " DB_INC_COLS ","
+	    " (i.round > 0 OR i.step >= 2 OR EXISTS (SELECT 1 FROM pages p"
+	    " WHERE p.incident = i.id AND p.type = 'page' AND p.step >= 2)),"
+	    " (SELECT person FROM acks a WHERE a.incident = i.id"
+	    " ORDER BY a.at, a.id LIMIT 1)"
+	    " FROM incidents i WHERE i.id = ?", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		db_incident_row(st, out);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Prepare sql and bind the incident id; NULL on error. */
+static sqlite3_stmt *
+db_prepare_id(struct db *db, const char *sql, int64_t id)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_int64(st, 1, id);
+	return st;
+}
+
+struct db_event_cb {
+	int (*fn)(void *arg, const struct db_event *row);
+	void *arg;
+};
+
+static int
+db_event_call(sqlite3_stmt *st, void *cbp)
+{
+	const struct db_event_cb *cb = cbp;
+	struct db_event ev;
+
+	db_text(st, 0, ev.id, sizeof ev.id);
+	db_text(st, 1, ev.kind, sizeof ev.kind);
+	db_text(st, 2, ev.gesture, sizeof ev.gesture);
+	db_text(st, 3, ev.button, sizeof ev.button);
+	ev.pressed = db_time(st, 4);
+	ev.held_ms = sqlite3_column_type(st, 5) == SQLITE_NULL ? -1 :
+	    sqlite3_column_int64(st, 5);
+	ev.received = db_time(st, 6);
+	ev.attempt = sqlite3_column_int(st, 7);
+	db_text(st, 8, ev.upgrades, sizeof ev.upgrades);
+	return cb->fn(cb->arg, &ev);
+}
+
+int
+db_events(struct db *db, int64_t incident,
+    int (*fn)(void *arg, const struct db_event *ev), void *arg)
+{
+	sqlite3_stmt *st = db_prepare_id(db, "SELECT id, kind, gesture,"
+	    " button, pressed_at, held_ms, received_at, attempt, upgrades"
+	    " FROM events WHERE incident = ? ORDER BY received_at, rowid",
+	    incident);
+
+	return st ? db_each(st, db_event_call,
+	    &(struct db_event_cb){ fn, arg }) : -1;
+}
+
+struct db_page_cb {
+	int (*fn)(void *arg, const struct db_page *row);
+	void *arg;
+};
+
+static int
+db_page_call(sqlite3_stmt *st, void *cbp)
+{
+	const struct db_page_cb *cb = cbp;
+	struct db_page pg;
+
+	db_text(st, 0, pg.person, sizeof pg.person);
+	pg.step = sqlite3_column_int(st, 1);
+	db_text(st, 2, pg.channel, sizeof pg.channel);
+	db_text(st, 3, pg.type, sizeof pg.type);
+	pg.sent = db_time(st, 4);
+	db_text(st, 5, pg.outcome, sizeof pg.outcome);
+	db_text(st, 6, pg.reason, sizeof pg.reason);
+	return cb->fn(cb->arg, &pg);
+}
+
+int
+db_pages(struct db *db, int64_t incident,
+    int (*fn)(void *arg, const struct db_page *pg), void *arg)
+{
+	sqlite3_stmt *st = db_prepare_id(db, "SELECT person, step, channel,"
+	    " type, sent_at, outcome, reason FROM pages WHERE incident = ?"
+	    " ORDER BY sent_at, id", incident);
+
+	return st ? db_each(st, db_page_call,
+	    &(struct db_page_cb){ fn, arg }) : -1;
+}
+
+struct db_ack_cb {
+	int (*fn)(void *arg, const struct db_ack *row);
+	void *arg;
+};
+
+static int
+db_ack_call(sqlite3_stmt *st, void *cbp)
+{
+	const struct db_ack_cb *cb = cbp;
+	struct db_ack a;
+
+	db_text(st, 0, a.person, sizeof a.person);
+	a.step = sqlite3_column_int(st, 1);
+	a.at = db_time(st, 2);
+	return cb->fn(cb->arg, &a);
+}
+
+int
+db_acks(struct db *db, int64_t incident,
+    int (*fn)(void *arg, const struct db_ack *ack), void *arg)
+{
+	sqlite3_stmt *st = db_prepare_id(db, "SELECT person, step, at FROM"
+	    " acks WHERE incident = ? ORDER BY at, id", incident);
+
+	return st ? db_each(st, db_ack_call,
+	    &(struct db_ack_cb){ fn, arg }) : -1;
+}
+
+struct db_responder_cb {
+	int (*fn)(void *arg, const struct db_responder *row);
+	void *arg;
+};
+
+static int
+db_responder_call(sqlite3_stmt *st, void *cbp)
+{
+	const struct db_responder_cb *cb = cbp;
+	struct db_responder r;
+
+	db_text(st, 0, r.person, sizeof r.person);
+	r.flags = (unsigned)sqlite3_column_int(st, 1);
+	r.step = sqlite3_column_int(st, 2);
+	r.paged = db_time(st, 3);
+	r.acked = db_time(st, 4);
+	return cb->fn(cb->arg, &r);
+}
+
+int
+db_responders(struct db *db, int64_t incident,
+    int (*fn)(void *arg, const struct db_responder *r), void *arg)
+{
+	sqlite3_stmt *st = db_prepare_id(db, "SELECT person, flags, step,"
+	    " paged_at, acked_at FROM responders WHERE incident = ?"
+	    " ORDER BY rowid", incident);
+
+	return st ? db_each(st, db_responder_call,
+	    &(struct db_responder_cb){ fn, arg }) : -1;
+}
+
+struct db_log_cb {
+	int (*fn)(void *arg, const struct db_log *row);
+	void *arg;
+};
+
+static int
+db_log_call(sqlite3_stmt *st, void *cbp)
+{
+	const struct db_log_cb *cb = cbp;
+	struct db_log l;
+
+	l.at = db_time(st, 0);
+	db_text(st, 1, l.kind, sizeof l.kind);
+	db_text(st, 2, l.topic, sizeof l.topic);
+	l.body = (const char *)sqlite3_column_text(st, 3);
+	l.len = sqlite3_column_bytes(st, 3);
+	if (!l.body)
+		l.body = "";
+	return cb->fn(cb->arg, &l);
+}
+
+int
+db_log_notes(struct db *db, int64_t incident,
+    int (*fn)(void *arg, const struct db_log *l), void *arg)
+{
+	sqlite3_stmt *st = db_prepare_id(db, "SELECT at, kind, topic, body"
+	    " FROM log WHERE incident = ? AND kind IN ('state', 'note')"
+	    " ORDER BY id", incident);
+
+	return st ? db_each(st, db_log_call,
+	    &(struct db_log_cb){ fn, arg }) : -1;
+}
+
+int
+db_log_replies(struct db *db, int64_t from_ms, int64_t to_ms,
+    int (*fn)(void *arg, const struct db_log *l), void *arg)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(db->h, "SELECT at, kind, topic, body FROM log"
+	    " WHERE kind = 'in' AND at >= ? AND at <= ?"
+	    " AND topic LIKE '%/reply' ORDER BY id", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, from_ms);
+	sqlite3_bind_int64(st, 2, to_ms);
+	return db_each(st, db_log_call, &(struct db_log_cb){ fn, arg });
+}
+
+struct db_cstate_cb {
+	int (*fn)(void *arg, const struct db_cstate *row);
+	void *arg;
+};
+
+static int
+db_cstate_call(sqlite3_stmt *st, void *cbp)
+{
+	const struct db_cstate_cb *cb = cbp;
+	struct db_cstate cs;
+
+	db_text(st, 0, cs.counter, sizeof cs.counter);
+	db_text(st, 1, cs.state, sizeof cs.state);
+	cs.at = db_time(st, 2);
+	db_text(st, 3, cs.detail, sizeof cs.detail);
+	return cb->fn(cb->arg, &cs);
+}
+
+int
+db_counter_states(struct db *db,
+    int (*fn)(void *arg, const struct db_cstate *cs), void *arg)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(db->h, "SELECT counter, state, at, detail"
+	    " FROM counter_status WHERE id IN (SELECT max(id) FROM"
+	    " counter_status GROUP BY counter) ORDER BY counter", -1, &st,
+	    NULL) != SQLITE_OK)
+		return -1;
+	return db_each(st, db_cstate_call, &(struct db_cstate_cb){ fn, arg });
+}
+
+int
+db_counter_seen(struct db *db, const char *counter)
+{
+	int64_t v = db_scalar(db, "SELECT EXISTS (SELECT 1 FROM incidents"
+	    " WHERE counter = ?1) OR EXISTS (SELECT 1 FROM counter_status"
+	    " WHERE counter = ?1)", counter, NULL);
+
+	return v < 0 ? -1 : v != 0;
+}
+
+int
+db_person_seen(struct db *db, const char *person)
+{
+	int64_t v = db_scalar(db, "SELECT EXISTS (SELECT 1 FROM pages"
+	    " WHERE person = ?1) OR EXISTS (SELECT 1 FROM acks"
+	    " WHERE person = ?1)", person, NULL);
+
+	return v < 0 ? -1 : v != 0;
+}
