@@ -424,7 +424,7 @@ conf_parse(struct hub_conf *c, const config_setting_t *root, char *err,
 }
 
 struct hub_conf *
-conf_load(const char *path, char *err, size_t errlen)
+hub_conf_load(const char *path, char *err, size_t errlen)
 {
 	struct hub_conf *c = calloc(1, sizeof *c);
 	config_t cf;

@@ -148,12 +148,12 @@ struct hub_conf {
 
 /* Read and check path into a new config. Returns it (free with conf_free),
  * or NULL with "file:line: key: reason" in err. */
-struct hub_conf *conf_load(const char *path, char *err, size_t errlen);
+struct hub_conf *hub_conf_load(const char *path, char *err, size_t errlen);
 void conf_free(struct hub_conf *c);
 
 /* Write the config in normalised form (defaults filled in, durations in
  * ms, references by id), for --check and golden tests. */
-void conf_print(const struct hub_conf *c, FILE *f);
+void hub_conf_print(const struct hub_conf *c, FILE *f);
 
 /* Lookups by id: an index, or -1. */
 int conf_person_find(const struct hub_conf *c, const char *id);
@@ -164,7 +164,7 @@ int conf_counter_find(const struct hub_conf *c, const char *id);
 int conf_person_has_role(const struct conf_person *p, const char *role);
 
 /* The policy for an event kind: its own, or the "help" policy for kinds
- * without one (a test press, say). Never NULL after conf_load. */
+ * without one (a test press, say). Never NULL after hub_conf_load. */
 const struct conf_policy *conf_policy_for(const struct hub_conf *c,
     enum proto_kind kind);
 

@@ -1,4 +1,4 @@
-/* conf_print.c: the normalised form of a loaded config — every default
+/* hub_conf_print.c: the normalised form of a loaded config — every default
  * filled in, durations in ms, one item per line — for `hubd --check -v`
  * and golden tests. The broker password is never printed. */
 #include "conf.h"
@@ -189,7 +189,7 @@ conf_print_policies(const struct hub_conf *c, FILE *f)
 }
 
 void
-conf_print(const struct hub_conf *c, FILE *f)
+hub_conf_print(const struct hub_conf *c, FILE *f)
 {
 	conf_print_top(c, f);
 	conf_print_people(c, f);

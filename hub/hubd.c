@@ -134,7 +134,7 @@ static void
 hubd_reload(struct hub *h, const char *path, int debug)
 {
 	char err[CONF_ERR_MAX];
-	struct hub_conf *n = conf_load(path, err, sizeof err);
+	struct hub_conf *n = hub_conf_load(path, err, sizeof err);
 	const struct hub_conf *o = h->conf;
 
 	if (!n) {
@@ -312,11 +312,11 @@ main(int argc, char **argv)
 	log_init("hubd", o.debug ? LOG_LVL_DEBUG : LOG_LVL_INFO, 0);
 	if (!(h = calloc(1, sizeof *h)))
 		fatal("calloc");
-	if (!(h->conf = conf_load(o.path, err, sizeof err)))
+	if (!(h->conf = hub_conf_load(o.path, err, sizeof err)))
 		fatalx("%s", err);
 	if (o.check) {
 		if (o.verbose)
-			conf_print(h->conf, stdout);
+			hub_conf_print(h->conf, stdout);
 		conf_free(h->conf);
 		free(h);
 		return 0;

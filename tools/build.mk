@@ -1,17 +1,9 @@
 # tools/build.mk: panicctl, the tool for managers, supervisors and installers.
 
-# panicctl links counterd's config reader (for `press`) and hubd's (for
-# everything else). Both name their loader conf_load and their printer
-# conf_print, so the hub's objects are copied with those two renamed to
-# hubconf_load and hubconf_print (tools/hubconf.h); neither daemon changes.
-OBJCOPY ?= objcopy
-PANICCTL_HUB_OBJS := $(addprefix $(BUILD)/tools/hub/, conf.o conf_sched.o \
+# panicctl links counterd's config reader (for `press`) and hubd's config
+# reader and rules (for everything else).
+PANICCTL_HUB_OBJS := $(addprefix $(BUILD)/hub/, conf.o conf_sched.o \
 	conf_print.o rules.o)
-
-$(BUILD)/tools/hub/%.o: $(BUILD)/hub/%.o
-	@mkdir -p $(dir $@)
-	$(OBJCOPY) --redefine-sym conf_load=hubconf_load \
-		--redefine-sym conf_print=hubconf_print $< $@
 
 # Everything but main: the unit tests link these too.
 PANICCTL_LIB_OBJS := $(addprefix $(BUILD)/tools/, cmd_press.o ctl.o db.o \

@@ -62,7 +62,7 @@ ctl_open(struct ctl *x, int need_db)
 {
 	char err[CONF_ERR_MAX];
 
-	if (!(x->conf = hubconf_load(x->conf_path, err, sizeof err))) {
+	if (!(x->conf = hub_conf_load(x->conf_path, err, sizeof err))) {
 		ctl_err(x, "%s", err);
 		return -1;
 	}

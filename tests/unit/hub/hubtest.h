@@ -75,7 +75,7 @@ ht_conf_try(const char *text, char *err, size_t errlen)
 	}
 	fputs(text, f);
 	fclose(f);
-	c = conf_load(path, err, errlen);
+	c = hub_conf_load(path, err, errlen);
 	unlink(path);
 	return c;
 }

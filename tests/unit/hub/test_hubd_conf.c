@@ -128,7 +128,7 @@ static void
 test_example_branch(void **state)
 {
 	char err[CONF_ERR_MAX] = "";
-	struct hub_conf *c = conf_load(EXAMPLE, err, sizeof err);
+	struct hub_conf *c = hub_conf_load(EXAMPLE, err, sizeof err);
 	int k;
 
 	(void)state;
@@ -150,7 +150,7 @@ test_example_branch(void **state)
 	conf_free(c);
 }
 
-/* conf_print into a malloc'd string. */
+/* hub_conf_print into a malloc'd string. */
 static char *
 print_conf(const struct hub_conf *c)
 {
@@ -159,7 +159,7 @@ print_conf(const struct hub_conf *c)
 	FILE *f = open_memstream(&buf, &len);
 
 	assert_non_null(f);
-	conf_print(c, f);
+	hub_conf_print(c, f);
 	fclose(f);
 	return buf;
 }
@@ -184,7 +184,7 @@ static void
 test_example_golden(void **state)
 {
 	char err[CONF_ERR_MAX] = "";
-	struct hub_conf *c = conf_load(EXAMPLE, err, sizeof err);
+	struct hub_conf *c = hub_conf_load(EXAMPLE, err, sizeof err);
 	char *got, *want = read_file(GOLDEN);
 
 	(void)state;
@@ -197,7 +197,7 @@ test_example_golden(void **state)
 	conf_free(c);
 }
 
-/* What conf_print writes reads back to the same config. */
+/* What hub_conf_print writes reads back to the same config. */
 static void
 test_print_reads_back(void **state)
 {

@@ -53,7 +53,7 @@ load(const char *shifts, const char *exceptions)
 	    " wait_s = 30; }, { targets = [ \"team:resp\" ]; wait_s = 30; } );"
 	    " } );\n", shifts, exceptions ? exceptions : "");
 	fclose(f);
-	c = hubconf_load(path, err, sizeof err);
+	c = hub_conf_load(path, err, sizeof err);
 	unlink(path);
 	if (!c)
 		fprintf(stderr, "# %s\n", err);
@@ -350,7 +350,7 @@ test_example(void **state)
 	static const char *const hours[] = { "mon-fri 09:00-18:00",
 	    "sat 10:00-16:00", NULL };
 	char err[CONF_ERR_MAX];
-	struct hub_conf *c = hubconf_load("config/example-branch/hubd.conf",
+	struct hub_conf *c = hub_conf_load("config/example-branch/hubd.conf",
 	    err, sizeof err);
 	struct staffing st;
 	char *s;
