@@ -26,7 +26,7 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -MMD -MP $(WARN) $(CFLAGS) $(SANFLAGS) \
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 
 COMMON_OBJS := $(addprefix $(BUILD)/common/, log.o clock.o proto.o mqtt.o \
-	cfg.o)
+	cfg.o daemon_opts.o)
 
 PROGRAMS := $(BIN)/counterd $(BIN)/hubd $(BIN)/panicctl
 

@@ -3,7 +3,6 @@
  * arrives, and drives the desk light from the hub's feedback. One thread,
  * one poll loop that sleeps until the next deadline. */
 #include <errno.h>
-#include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,6 +15,7 @@
 #include "button.h"
 #include "cfg.h"
 #include "clock.h"
+#include "daemon_opts.h"
 #include "conf.h"
 #include "gpio.h"
 #include "log.h"
@@ -884,70 +884,18 @@ counterd_teardown(struct counterd *d)
 	log_info("stopped");
 }
 
-static void
-usage(FILE *f)
-{
-	fprintf(f, "usage: counterd [-dnv] [-c file]\n"
-	    "  -c, --config FILE  config file (default %s)\n"
-	    "  -n, --check        check the config and exit 0, or print\n"
-	    "                     \"file:line: key: reason\" and exit 1\n"
-	    "  -v, --verbose      with --check: print the normalised config\n"
-	    "  -d, --debug        log at debug level\n", COUNTERD_CONF);
-}
-
-struct counterd_opts {
-	const char *path;
-	int check, verbose;
-};
-
-/* Returns -1 to go on, or the exit status (help, bad usage). */
-static int
-counterd_options(int argc, char **argv, struct counterd_opts *o, int *debug)
-{
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "check", no_argument, NULL, 'n' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "debug", no_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	int ch;
-
-	o->path = COUNTERD_CONF;
-	while ((ch = getopt_long(argc, argv, "c:nvdh", longopts, NULL)) != -1) {
-		if (ch == 'c')
-			o->path = optarg;
-		else if (ch == 'n')
-			o->check = 1;
-		else if (ch == 'v')
-			o->verbose = 1;
-		else if (ch == 'd')
-			*debug = 1;
-		else
-			break;
-	}
-	if (ch == 'h') {
-		usage(stdout);
-		return 0;
-	}
-	if (ch != -1 || optind != argc) {
-		usage(stderr);
-		return 2;
-	}
-	return -1;
-}
-
 int
 main(int argc, char **argv)
 {
 	static struct counterd d;
-	struct counterd_opts o = { 0 };
+	struct daemon_opts o = { 0 };
 	char err[CFG_ERR_MAX];
 	int rc;
 
-	if ((rc = counterd_options(argc, argv, &o, &d.debug)) >= 0)
+	if ((rc = daemon_opts_parse(argc, argv, "counterd", COUNTERD_CONF,
+	    &o)) >= 0)
 		return rc;
+	d.debug = o.debug;
 	log_init("counterd", LOG_LVL_INFO, 0);
 	if (conf_load(&d.conf, o.path, err, sizeof err) < 0) {
 		fprintf(stderr, "%s\n", err);

@@ -4,7 +4,6 @@
 #include "hub.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
@@ -16,59 +15,13 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "daemon_opts.h"
 #include "log.h"
 
 #define HUBD_DEFAULT_CONF	"/etc/panic/hubd.conf"
 #define HUBD_MSGS_PER_TURN	256	/* then timers get their turn */
 
 enum { PFD_SIGNAL, PFD_TIMER, PFD_MQTT, PFD_MAX };
-
-static void
-usage(FILE *f)
-{
-	fprintf(f, "usage: hubd [-c FILE] [-n [-v]] [-d]\n"
-	    "  -c, --config FILE  configuration (default %s)\n"
-	    "  -n, --check        check the config and exit 0, or print\n"
-	    "                     \"file:line: key: reason\" and exit 1\n"
-	    "  -v, --verbose      with --check: print the normalised config\n"
-	    "  -d, --debug        log at debug level\n", HUBD_DEFAULT_CONF);
-}
-
-struct hubd_opts {
-	const char *path;
-	int check, verbose, debug;
-};
-
-/* Returns -1 to go on, or the exit status (help, bad usage). */
-static int
-hubd_options(int argc, char **argv, struct hubd_opts *o)
-{
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "check", no_argument, NULL, 'n' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "debug", no_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	int ch;
-
-	o->path = HUBD_DEFAULT_CONF;
-	while ((ch = getopt_long(argc, argv, "c:nvdh", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'c': o->path = optarg; break;
-		case 'n': o->check = 1; break;
-		case 'v': o->verbose = 1; break;
-		case 'd': o->debug = 1; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
-		}
-	}
-	if (optind == argc)
-		return -1;
-	usage(stderr);
-	return 2;
-}
 
 static enum log_level
 hubd_level(const struct hub_conf *c, int debug)
@@ -302,12 +255,13 @@ hubd_fds(int *sfd, int *tfd)
 int
 main(int argc, char **argv)
 {
-	struct hubd_opts o = { 0 };
+	struct daemon_opts o = { 0 };
 	char err[CONF_ERR_MAX];
 	struct hub *h;
 	int rc, sfd, tfd;
 
-	if ((rc = hubd_options(argc, argv, &o)) >= 0)
+	if ((rc = daemon_opts_parse(argc, argv, "hubd", HUBD_DEFAULT_CONF,
+	    &o)) >= 0)
 		return rc;
 	log_init("hubd", o.debug ? LOG_LVL_DEBUG : LOG_LVL_INFO, 0);
 	if (!(h = calloc(1, sizeof *h)))
