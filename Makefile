@@ -13,8 +13,10 @@ LIB_CONFIG := $(shell pkg-config --libs libconfig 2>/dev/null)
 LIB_CJSON  := $(shell pkg-config --libs libcjson 2>/dev/null)
 LIB_SQLITE := $(shell pkg-config --libs sqlite3 2>/dev/null)
 LIB_CMOCKA := $(shell pkg-config --libs cmocka 2>/dev/null)
-# Paho ships no .pc file; the SSL-capable async library.
-LIB_PAHO   := -lpaho-mqtt3as -lpthread
+# No Paho library on the link line: common/mqtt.c loads libpaho-mqtt3a or,
+# for TLS, libpaho-mqtt3as at run time (dlopen), so that a plain client
+# never maps libssl and libcrypto. -ldl is empty in glibc >= 2.34.
+LIB_PAHO   := -ldl -lpthread
 
 WARN	:= -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wmissing-declarations -Wold-style-definition \

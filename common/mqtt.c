@@ -1,14 +1,19 @@
 /* mqtt.c: the only file that includes <MQTTAsync.h>. Paho's threads call the
- * callbacks below, which queue a copy and wake the loop through an eventfd. */
+ * callbacks below, which queue a copy and wake the loop through an eventfd.
+ * Paho itself is loaded at run time (see paho below): the header gives the
+ * types and initialisers, every call goes through the table. */
 #include "mqtt.h"
 
 #include <MQTTAsync.h>
 
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +40,7 @@ struct mqtt_sub {
 struct mqtt {
 	MQTTAsync client;
 	int efd;
-	int port;
+	int port, tls;
 	char *client_id, *username, *password;
 	char *will_topic;
 	void *will_payload;
@@ -54,6 +59,134 @@ struct mqtt {
 	pthread_mutex_t lock;
 	struct mqtt_qitem *head, *tail;
 };
+
+#define MQTT_LIB_PLAIN	"libpaho-mqtt3a.so.1"
+#define MQTT_LIB_TLS	"libpaho-mqtt3as.so.1"
+
+/* Paho's functions, resolved with dlsym from one library per process. Linked
+ * in, the TLS library maps and initialises libssl and libcrypto at start:
+ * counterd was 7.5 MiB resident with it, 4.0 without (docs/PERFORMANCE.md,
+ * Memory), against a budget of 4 MB. So a process loads the TLS library
+ * only when a client asks for TLS. Both libraries export the same names and
+ * keep global state (the client list, the two threads), so a process gets
+ * one of them: the first successful mqtt_new decides. Written once under
+ * paho_lock before any Paho thread exists, then only read. Never dlclosed:
+ * Paho's threads may still run its code after mqtt_free, and LeakSanitizer
+ * needs the library mapped at exit to see its roots and name its frames. */
+static struct {
+	void *lib;
+	int tls;
+	__typeof__(MQTTAsync_global_init) *global_init;
+	__typeof__(MQTTAsync_createWithOptions) *create;
+	__typeof__(MQTTAsync_setCallbacks) *set_callbacks;
+	__typeof__(MQTTAsync_destroy) *destroy;
+	__typeof__(MQTTAsync_connect) *connect;
+	__typeof__(MQTTAsync_subscribe) *subscribe;
+	__typeof__(MQTTAsync_sendMessage) *send_message;
+	__typeof__(MQTTAsync_disconnect) *disconnect;
+	__typeof__(MQTTAsync_isConnected) *is_connected;
+	__typeof__(MQTTAsync_freeMessage) *free_message;
+	__typeof__(MQTTAsync_free) *free;
+} paho;
+static pthread_mutex_t paho_lock = PTHREAD_MUTEX_INITIALIZER;
+
+#define PAHO_SYM(field, name) { name, offsetof(__typeof__(paho), field) }
+static const struct {
+	const char *name;
+	size_t off;			/* of the pointer in paho */
+} paho_syms[] = {
+	PAHO_SYM(global_init, "MQTTAsync_global_init"),
+	PAHO_SYM(create, "MQTTAsync_createWithOptions"),
+	PAHO_SYM(set_callbacks, "MQTTAsync_setCallbacks"),
+	PAHO_SYM(destroy, "MQTTAsync_destroy"),
+	PAHO_SYM(connect, "MQTTAsync_connect"),
+	PAHO_SYM(subscribe, "MQTTAsync_subscribe"),
+	PAHO_SYM(send_message, "MQTTAsync_sendMessage"),
+	PAHO_SYM(disconnect, "MQTTAsync_disconnect"),
+	PAHO_SYM(is_connected, "MQTTAsync_isConnected"),
+	PAHO_SYM(free_message, "MQTTAsync_freeMessage"),
+	PAHO_SYM(free, "MQTTAsync_free"),
+};
+
+static _Thread_local char mqtt__errbuf[256];
+
+/* Fail mqtt_new: set errno to err and the text mqtt_error() returns.
+ * Returns err, for the unwinding to restore. */
+static int __attribute__((format(printf, 2, 3)))
+mqtt__fail(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(mqtt__errbuf, sizeof mqtt__errbuf, fmt, ap);
+	va_end(ap);
+	errno = err;
+	return err;
+}
+
+const char *
+mqtt_error(void)
+{
+	return mqtt__errbuf;
+}
+
+/* dlopen the library and fill paho; on failure leave paho empty. */
+static int
+mqtt__load_locked(int tls)
+{
+	const char *name = tls ? MQTT_LIB_TLS : MQTT_LIB_PLAIN;
+	MQTTAsync_init_options io = MQTTAsync_init_options_initializer;
+	void *lib;
+
+	dlerror();
+	if (!(lib = dlopen(name, RTLD_NOW | RTLD_LOCAL))) {
+		mqtt__fail(ELIBACC, "cannot load %s: %s", name, dlerror());
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof paho_syms / sizeof *paho_syms; i++) {
+		void *f = dlsym(lib, paho_syms[i].name);
+
+		if (!f) {
+			mqtt__fail(ELIBBAD, "cannot load %s: no %s", name,
+			    paho_syms[i].name);
+			memset(&paho, 0, sizeof paho);
+			dlclose(lib);	/* nothing of it has run */
+			return -1;
+		}
+		/* POSIX: a function pointer and void * share a representation */
+		memcpy((char *)&paho + paho_syms[i].off, &f, sizeof f);
+	}
+	paho.lib = lib;
+	paho.tls = tls;
+	/* OpenSSL 3 initialises itself when first used; Paho's own
+	 * initialisation would only add work and memory at start. Must
+	 * precede the first create. */
+	if (tls) {
+		io.do_openssl_init = 0;
+		paho.global_init(&io);
+	}
+	return 0;
+}
+
+/* Load Paho, plain or TLS, unless this process has it already. */
+static int
+mqtt__load(int tls)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&paho_lock);
+	if (!paho.lib)
+		rc = mqtt__load_locked(tls);
+	else if (paho.tls != tls) {
+		mqtt__fail(ENOTSUP, "a %s client cannot share a process with "
+		    "%s ones (%s is loaded; one Paho library per process)",
+		    tls ? "TLS" : "plain TCP", paho.tls ? "TLS" : "plain TCP",
+		    paho.tls ? MQTT_LIB_TLS : MQTT_LIB_PLAIN);
+		rc = -1;
+	}
+	pthread_mutex_unlock(&paho_lock);
+	return rc;
+}
 
 static char *
 mqtt__strdup(const char *s)
@@ -130,8 +263,8 @@ mqtt__on_message(void *ctx, char *topic, int topic_len, MQTTAsync_message *msg)
 	it->ev.retained = msg->retained;
 	it->ev.dup = msg->dup;
 	mqtt__push(m, it);
-	MQTTAsync_freeMessage(&msg);
-	MQTTAsync_free(topic);
+	paho.free_message(&msg);
+	paho.free(topic);
 	return 1;
 }
 
@@ -140,7 +273,7 @@ mqtt__on_lost(void *ctx, char *cause)
 {
 	mqtt__push_simple(ctx, MQTT_EV_LOST, 0, cause ? cause : "connection lost");
 	if (cause)
-		MQTTAsync_free(cause);
+		paho.free(cause);
 }
 
 static void
@@ -171,16 +304,25 @@ struct mqtt *
 mqtt_new(const struct mqtt_opts *o)
 {
 	MQTTAsync_createOptions co = MQTTAsync_createOptions_initializer;
-	struct mqtt *m = calloc(1, sizeof *m);
+	struct mqtt *m;
 	char uri[300];
+	int rc, err;
 
-	if (!m)
+	mqtt__errbuf[0] = '\0';
+	if (mqtt__load(o->tls) < 0)
 		return NULL;
+	if (!(m = calloc(1, sizeof *m))) {
+		mqtt__fail(errno, "%s", strerror(errno));
+		return NULL;
+	}
 	pthread_mutex_init(&m->lock, NULL);
 	m->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (m->efd < 0)
+	if (m->efd < 0) {
+		err = mqtt__fail(errno, "eventfd: %s", strerror(errno));
 		goto err_free;
+	}
 	m->port = o->port;
+	m->tls = o->tls;
 	m->client_id = mqtt__strdup(o->client_id);
 	m->username = mqtt__strdup(o->username);
 	m->password = mqtt__strdup(o->password);
@@ -195,32 +337,46 @@ mqtt_new(const struct mqtt_opts *o)
 		m->has_will = 1;
 		m->will_topic = mqtt__strdup(o->will->topic);
 		m->will_payload = malloc(o->will->len + 1);
-		if (!m->will_topic || !m->will_payload)
+		if (!m->will_topic || !m->will_payload) {
+			err = mqtt__fail(ENOMEM, "%s", strerror(ENOMEM));
 			goto err_close;
+		}
 		memcpy(m->will_payload, o->will->payload, o->will->len);
 		m->will_len = o->will->len;
 		m->will_qos = o->will->qos;
 		m->will_retained = o->will->retained;
 	}
-	if (!m->client_id)
-		goto err_close;
-	snprintf(uri, sizeof uri, "tcp://%s:%d", o->host, o->port);
-	co.sendWhileDisconnected = 0;
-	co.MQTTVersion = MQTTVERSION_3_1_1;
-	if (MQTTAsync_createWithOptions(&m->client, uri, m->client_id,
-	    MQTTCLIENT_PERSISTENCE_NONE, NULL, &co) != MQTTASYNC_SUCCESS) {
-		errno = EINVAL;
+	if (!o->client_id) {
+		err = mqtt__fail(EINVAL, "no client id");
 		goto err_close;
 	}
-	if (MQTTAsync_setCallbacks(m->client, m, mqtt__on_lost,
-	    mqtt__on_message, mqtt__on_delivered) != MQTTASYNC_SUCCESS) {
-		errno = EINVAL;
+	if (!m->client_id || (o->username && !m->username) ||
+	    (o->password && !m->password)) {
+		err = mqtt__fail(ENOMEM, "%s", strerror(ENOMEM));
+		goto err_close;
+	}
+	snprintf(uri, sizeof uri, "%s://%s:%d", o->tls ? "ssl" : "tcp",
+	    o->host, o->port);
+	co.sendWhileDisconnected = 0;
+	co.MQTTVersion = MQTTVERSION_3_1_1;
+	rc = paho.create(&m->client, uri, m->client_id,
+	    MQTTCLIENT_PERSISTENCE_NONE, NULL, &co);
+	if (rc != MQTTASYNC_SUCCESS) {
+		err = mqtt__fail(EINVAL, "%s: Paho refused the client (code %d)",
+		    uri, rc);
+		goto err_close;
+	}
+	rc = paho.set_callbacks(m->client, m, mqtt__on_lost, mqtt__on_message,
+	    mqtt__on_delivered);
+	if (rc != MQTTASYNC_SUCCESS) {
+		err = mqtt__fail(EINVAL, "Paho refused the callbacks (code %d)",
+		    rc);
 		goto err_destroy;
 	}
 	return m;
 
 err_destroy:
-	MQTTAsync_destroy(&m->client);
+	paho.destroy(&m->client);
 err_close:
 	close(m->efd);
 err_free:
@@ -229,7 +385,9 @@ err_free:
 	free(m->password);
 	free(m->will_topic);
 	free(m->will_payload);
+	pthread_mutex_destroy(&m->lock);
 	free(m);
+	errno = err;
 	return NULL;
 }
 
@@ -240,7 +398,7 @@ mqtt_free(struct mqtt *m)
 
 	if (!m)
 		return;
-	MQTTAsync_destroy(&m->client);
+	paho.destroy(&m->client);
 	while (mqtt_next(m, &ev))
 		mqtt_ev_release(&ev);
 	for (int i = 0; i < m->nsubs; i++)
@@ -270,6 +428,7 @@ mqtt_connect(struct mqtt *m)
 {
 	MQTTAsync_connectOptions co = MQTTAsync_connectOptions_initializer;
 	MQTTAsync_willOptions wo = MQTTAsync_willOptions_initializer;
+	MQTTAsync_SSLOptions so = MQTTAsync_SSLOptions_initializer;
 	int rc;
 
 	co.keepAliveInterval = m->keepalive_s;
@@ -282,6 +441,11 @@ mqtt_connect(struct mqtt *m)
 	co.onSuccess = mqtt__on_connect;
 	co.onFailure = mqtt__on_connect_failure;
 	co.context = m;
+	/* Paho refuses an ssl:// connect without SSL options. The defaults
+	 * verify the broker's certificate against the system's CAs; the
+	 * settings (CA, client certificate) come with the security work. */
+	if (m->tls)
+		co.ssl = &so;
 	if (m->has_will) {
 		wo.topicName = m->will_topic;
 		wo.message = NULL;
@@ -292,7 +456,7 @@ mqtt_connect(struct mqtt *m)
 		co.will = &wo;
 	}
 	m->retry_at_ms = -1;
-	rc = MQTTAsync_connect(m->client, &co);
+	rc = paho.connect(m->client, &co);
 	if (rc != MQTTASYNC_SUCCESS) {
 		char why[64];
 
@@ -337,7 +501,7 @@ mqtt__issue_sub(struct mqtt *m, struct mqtt_sub *s)
 	ro.onSuccess = mqtt__on_suback;
 	ro.onFailure = mqtt__on_sub_failure;
 	ro.context = s;
-	if (MQTTAsync_subscribe(m->client, s->filter, s->qos, &ro) ==
+	if (paho.subscribe(m->client, s->filter, s->qos, &ro) ==
 	    MQTTASYNC_SUCCESS)
 		return 0;
 	mqtt__sub_refused(s, -1);
@@ -379,7 +543,7 @@ mqtt_publish(struct mqtt *m, const char *topic, const void *payload,
 	msg.payloadlen = (int)len;
 	msg.qos = qos;
 	msg.retained = retained;
-	if (MQTTAsync_sendMessage(m->client, topic, &msg, &ro) !=
+	if (paho.send_message(m->client, topic, &msg, &ro) !=
 	    MQTTASYNC_SUCCESS) {
 		errno = EIO;
 		return -1;
@@ -542,9 +706,9 @@ mqtt_disconnect(struct mqtt *m, int timeout_ms)
 	if (!m->connected)
 		return;
 	d.timeout = timeout_ms;
-	MQTTAsync_disconnect(m->client, &d);
+	paho.disconnect(m->client, &d);
 	/* Paho completes the disconnect on its thread; wait for it, bounded. */
-	for (int i = 0; i < timeout_ms / 10 && MQTTAsync_isConnected(m->client); i++)
+	for (int i = 0; i < timeout_ms / 10 && paho.is_connected(m->client); i++)
 		usleep(10000);
 	m->connected = 0;
 }

@@ -4,7 +4,12 @@
  * got into a locked queue and write an eventfd. The loop thread polls
  * mqtt_fd(), then drains mqtt_next(). Reconnection is ours, not Paho's: after
  * a failure the loop asks mqtt_timeout_ms() how long to sleep and calls
- * mqtt_service() when it is time, so the back-off lives in the one loop. */
+ * mqtt_service() when it is time, so the back-off lives in the one loop.
+ *
+ * The Paho library is loaded at run time by the first mqtt_new: the plain
+ * one (libpaho-mqtt3a.so.1), or the TLS one (libpaho-mqtt3as.so.1, which
+ * brings libssl and libcrypto, ~3.5 MiB resident) only when that client asks
+ * for TLS. One library per process: see mqtt_new. */
 #ifndef PANIC_MQTT_H
 #define PANIC_MQTT_H
 
@@ -33,6 +38,9 @@ struct mqtt_opts {
 	int reconnect_min_ms;		/* 0: default 200 */
 	int reconnect_max_ms;		/* 0: default 5000 */
 	int max_inflight;		/* 0: default 1024 */
+	int tls;			/* 1: ssl:// (the TLS library is
+					 * loaded); TLS options come with the
+					 * security issue */
 };
 
 enum mqtt_ev_type {
@@ -55,9 +63,19 @@ struct mqtt_ev {
 };
 
 /* Create a client (not yet connected). Strings in o are copied. Returns
- * NULL with errno set on failure. */
+ * NULL with errno set on failure, and mqtt_error() says why. The first
+ * successful call loads Paho for the process, plain or TLS after o->tls, and
+ * it stays loaded until exit; a later call asking for the other kind fails
+ * with ENOTSUP. If the library cannot be loaded, errno is ELIBACC (ELIBBAD
+ * if a function is missing from it). */
 struct mqtt *mqtt_new(const struct mqtt_opts *o);
 void mqtt_free(struct mqtt *m);
+
+/* Why the last mqtt_new in this thread failed, for the log after "mqtt: ",
+ * e.g. "cannot load libpaho-mqtt3a.so.1: libpaho-mqtt3a.so.1: cannot open
+ * shared object file: No such file or directory"; "" when it succeeded.
+ * Thread-local, valid until the thread's next mqtt_new. */
+const char *mqtt_error(void);
 
 /* The fd to poll for POLLIN: readable when events are queued. */
 int mqtt_fd(const struct mqtt *m);

@@ -467,7 +467,11 @@ bench_client(int port, const char *id, const char *const *filters,
 	int64_t end = bench_now_ns() + 10000 * BENCH_NS_PER_MS;
 
 	bench_self_topic(id, self, sizeof self);
-	if (!m || mqtt_subscribe(m, self, 1) < 0)
+	if (!m) {
+		bench_note("client %s: mqtt: %s", id, mqtt_error());
+		return NULL;
+	}
+	if (mqtt_subscribe(m, self, 1) < 0)
 		goto err;
 	for (int i = 0; i < nfilters; i++)
 		if (mqtt_subscribe(m, filters[i], 1) < 0)

@@ -711,8 +711,8 @@ lat_print(struct lat *L)
 		snprintf(id, sizeof id, "mem_hubd_%d", i);
 		lat_mem_row(id, label, &L->mem_h[i], 0);
 	}
-	printf("  (both linked with -lpaho-mqtt3as; TLS libs = libcrypto +"
-	    " libssl mappings)\n");
+	printf("  (both over plain TCP: Paho loaded at run time, libpaho-mqtt3a;"
+	    " TLS libs = libcrypto + libssl mappings)\n");
 	fflush(stdout);
 }
 

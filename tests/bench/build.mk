@@ -1,6 +1,6 @@
-# tests/bench/build.mk: `make bench` — the bench programs, a counterd linked
-# without TLS for comparison, and the run that prints one table and writes
-# $(BUILD)/bench/results.json. See docs/PERFORMANCE.md.
+# tests/bench/build.mk: `make bench` — the bench programs and the run that
+# prints one table and writes $(BUILD)/bench/results.json. See
+# docs/PERFORMANCE.md.
 
 BENCH_DIR      := $(BUILD)/bench
 BENCH_SUITES   := bench_latency bench_idle
@@ -14,12 +14,5 @@ $(BENCH_PROGRAMS): $(BENCH_DIR)/%: $(BUILD)/tests/bench/%.o $(BENCH_OBJS) \
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(BENCH_LIBS)
 
-# The same counterd objects linked against Paho without TLS: how much of
-# counterd's resident memory is libcrypto's.
-$(BENCH_DIR)/counterd-mqtt3a: $(COUNTERD_OBJS) $(COMMON_OBJS)
-	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lpaho-mqtt3a -lpthread $(LIB_GPIOD) \
-		$(LIB_CONFIG) $(LIB_CJSON) $(LIB_SQLITE)
-
-bench: all $(BENCH_PROGRAMS) $(BENCH_DIR)/counterd-mqtt3a
+bench: all $(BENCH_PROGRAMS)
 	@bash tests/bench/run $(BIN) $(BENCH_DIR)

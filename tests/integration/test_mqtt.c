@@ -1,6 +1,9 @@
 /* test_mqtt.c: common/mqtt.c against a real mosquitto — delivery of exact
- * payload bytes, TCP_NODELAY on the broker socket, the Last Will, and
- * reconnection with re-subscription after a broker restart. */
+ * payload bytes, TCP_NODELAY on the broker socket, the Last Will,
+ * reconnection with re-subscription after a broker restart, and which Paho
+ * library a plain client loads. This process never asks for TLS (the
+ * harness's observer is a plain client too) and links neither libssl nor
+ * libcrypto, so neither may appear in its maps. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,9 +11,11 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -231,6 +236,68 @@ test_reconnect_resubscribes(void **state)
 	mqtt_free(c.m);
 }
 
+/* 1 if a mapping of this process is a file whose name starts with lib
+ * (e.g. "libpaho-mqtt3a.so", which "libpaho-mqtt3as.so" does not match). */
+static int
+mapped(const char *lib)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	char line[512];
+	int found = 0;
+
+	assert_non_null(f);
+	while (!found && fgets(line, sizeof line, f)) {
+		const char *base = strrchr(line, '/');
+
+		found = base && strncmp(base + 1, lib, strlen(lib)) == 0;
+	}
+	fclose(f);
+	return found;
+}
+
+/* Issue 3: linked with the TLS Paho, counterd was 7.5 MiB resident, 3.4 of
+ * it libcrypto and libssl, against a 4 MB budget. A plain client must load
+ * the plain library only, and nothing of OpenSSL. */
+static void
+test_plain_loads_no_tls(void **state)
+{
+	struct harness *h = *state;
+	struct client c = { 0 };
+
+	c.m = client_new(h, "t-plain", NULL);
+	assert_non_null(c.m);
+	assert_string_equal(mqtt_error(), "");
+	assert_int_equal(mqtt_connect(c.m), 0);
+	assert_true(client_wait(&c, is_up, 5000));
+	assert_true(mapped("libpaho-mqtt3a.so"));
+	assert_false(mapped("libpaho-mqtt3as.so"));
+	assert_false(mapped("libssl.so"));
+	assert_false(mapped("libcrypto.so"));
+	mqtt_disconnect(c.m, 1000);
+	mqtt_free(c.m);
+}
+
+/* One Paho library per process: once the plain one is loaded (by the
+ * observer), a TLS client is refused, says why, and loads nothing. */
+static void
+test_tls_refused_beside_plain(void **state)
+{
+	struct harness *h = *state;
+	struct mqtt_opts o = {
+		.host = "127.0.0.1", .port = h->port, .client_id = "t-tls",
+		.clean_session = 1, .tls = 1,
+	};
+
+	errno = 0;
+	assert_null(mqtt_new(&o));
+	assert_int_equal(errno, ENOTSUP);
+	assert_non_null(strstr(mqtt_error(), "TLS"));
+	assert_non_null(strstr(mqtt_error(), "libpaho-mqtt3a.so.1"));
+	assert_false(mapped("libpaho-mqtt3as.so"));
+	assert_false(mapped("libssl.so"));
+	assert_false(mapped("libcrypto.so"));
+}
+
 int
 main(void)
 {
@@ -239,6 +306,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_nodelay_on_broker_socket, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_will_on_abrupt_close, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reconnect_resubscribes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_plain_loads_no_tls, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tls_refused_beside_plain, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
