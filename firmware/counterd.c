@@ -807,7 +807,7 @@ counterd_open_mqtt(struct counterd *d)
 	if (len < 0)
 		fatalx("status: cannot encode the Last Will");
 	if (!(d->mqtt = mqtt_new(&o)))
-		fatal("mqtt: cannot create the client");
+		fatalx("mqtt: %s", mqtt_error());
 	if (mqtt_subscribe(d->mqtt, d->t_feedback, 1) < 0)
 		fatal("mqtt: subscribe");
 	d->pfd[PFD_MQTT] = (struct pollfd){ .fd = mqtt_fd(d->mqtt),

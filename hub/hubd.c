@@ -287,8 +287,11 @@ main(int argc, char **argv)
 	timers_init(&h->timers);
 	if (engine_restore(h) < 0 || supervise_sync(h) < 0)
 		fatalx("store: cannot restore state: %s", store_errmsg(h->store));
-	if (!(h->mqtt = hubd_mqtt(h->conf)) || hubd_subscribe(h) < 0)
-		fatal("mqtt: cannot set up the client");
+	if (!(h->mqtt = hubd_mqtt(h->conf)))
+		fatalx("mqtt: cannot set up the client%s%s",
+		    mqtt_error()[0] ? ": " : "", mqtt_error());
+	if (hubd_subscribe(h) < 0)
+		fatal("mqtt: subscribe");
 	log_info("hub %s: started, %u people, %u counters, database %s",
 	    h->conf->site, h->conf->npeople, h->conf->ncounters,
 	    h->conf->database);

@@ -600,7 +600,7 @@ pager_start(struct pager *p, const char *person)
 	    !(p->m = ctl_mqtt(&p->x, "pager")) ||
 	    mqtt_subscribe(p->m, p->topic_page, 1) < 0 ||
 	    mqtt_subscribe(p->m, filter, 1) < 0 || mqtt_connect(p->m) < 0) {
-		ctl_err(&p->x, "cannot start the MQTT client");
+		ctl_err(&p->x, "cannot start the MQTT client: %s", mqtt_error());
 		return -1;
 	}
 	return 0;

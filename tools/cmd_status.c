@@ -131,7 +131,8 @@ status_listen(struct status *s, int wait_ms)
 		    c->site, types[i]) < 0 || mqtt_subscribe(m, filter, 1) < 0)
 			done = 1;
 	if (!m || done || mqtt_connect(m) < 0) {
-		snprintf(s->why, sizeof s->why, "cannot start a client");
+		snprintf(s->why, sizeof s->why, "cannot start a client: %s",
+		    mqtt_error());
 		mqtt_free(m);
 		return;
 	}
