@@ -11,6 +11,18 @@
 #include "clock.h"
 #include "proto.h"
 
+/* Wait for the next message on the topic of type for name (a counter or a
+ * person). NULL on timeout. */
+static const struct h_msg *
+next_msg(struct harness *h, enum proto_topic_type type, const char *name,
+    int timeout_ms)
+{
+	char topic[PROTO_TOPIC_MAX];
+
+	proto_topic_build(topic, sizeof topic, NULL, FX_SITE, type, name);
+	return h_wait_msg(h, topic, timeout_ms);
+}
+
 const char *
 fx_counter_conf(struct harness *h, const char *counter, const char *extra)
 {
@@ -76,13 +88,10 @@ int
 fx_next_event(struct harness *h, const char *counter, struct proto_event *ev,
     int timeout_ms)
 {
-	char topic[PROTO_TOPIC_MAX];
 	const struct h_msg *m;
 	const char *why = NULL;
 
-	proto_topic_build(topic, sizeof topic, NULL, FX_SITE, PROTO_TOPIC_EVENT,
-	    counter);
-	if (!(m = h_wait_msg(h, topic, timeout_ms)))
+	if (!(m = next_msg(h, PROTO_TOPIC_EVENT, counter, timeout_ms)))
 		return -1;
 	if (proto_decode_event((const char *)m->payload, m->len, ev, &why) < 0) {
 		fprintf(stderr, "# fixtures: bad event: %s\n", why);
@@ -163,13 +172,10 @@ int
 fx_next_page(struct harness *h, const char *person, struct proto_page *pg,
     int timeout_ms)
 {
-	char topic[PROTO_TOPIC_MAX];
 	const struct h_msg *m;
 	const char *why = NULL;
 
-	proto_topic_build(topic, sizeof topic, NULL, FX_SITE, PROTO_TOPIC_PAGER,
-	    person);
-	if (!(m = h_wait_msg(h, topic, timeout_ms)))
+	if (!(m = next_msg(h, PROTO_TOPIC_PAGER, person, timeout_ms)))
 		return -1;
 	if (proto_decode_page((const char *)m->payload, m->len, pg, &why) < 0) {
 		fprintf(stderr, "# fixtures: bad page: %s\n", why);
@@ -205,13 +211,10 @@ int
 fx_next_feedback(struct harness *h, const char *counter,
     struct proto_feedback *fb, int timeout_ms)
 {
-	char topic[PROTO_TOPIC_MAX];
 	const struct h_msg *m;
 	const char *why = NULL;
 
-	proto_topic_build(topic, sizeof topic, NULL, FX_SITE,
-	    PROTO_TOPIC_FEEDBACK, counter);
-	if (!(m = h_wait_msg(h, topic, timeout_ms)))
+	if (!(m = next_msg(h, PROTO_TOPIC_FEEDBACK, counter, timeout_ms)))
 		return -1;
 	if (proto_decode_feedback((const char *)m->payload, m->len, fb,
 	    &why) < 0) {
@@ -267,13 +270,10 @@ int
 fx_next_maint(struct harness *h, const char *person, struct proto_maint *mt,
     int timeout_ms)
 {
-	char topic[PROTO_TOPIC_MAX];
 	const struct h_msg *m;
 	const char *why = NULL;
 
-	proto_topic_build(topic, sizeof topic, NULL, FX_SITE, PROTO_TOPIC_MAINT,
-	    person);
-	if (!(m = h_wait_msg(h, topic, timeout_ms)))
+	if (!(m = next_msg(h, PROTO_TOPIC_MAINT, person, timeout_ms)))
 		return -1;
 	if (proto_decode_maint((const char *)m->payload, m->len, mt, &why) < 0) {
 		fprintf(stderr, "# fixtures: bad maintenance message: %s\n", why);
@@ -373,4 +373,86 @@ fx_publish_feedback(struct harness *h, const char *counter,
 	    (n = proto_encode_feedback(fb, buf, sizeof buf)) < 0)
 		return -1;
 	return h_publish(h, topic, buf, (size_t)n, 1, 0);
+}
+
+/* ---- shared steps of the test programs ----------------------------------- */
+
+int
+fx_setup(void **state, int (*prepare)(struct harness *))
+{
+	struct harness *h = h_new();
+
+	if (!h)
+		return -1;
+	*state = h;
+	if (prepare && prepare(h) < 0) {
+		h_free(h);	/* cmocka skips the teardown of a failed setup */
+		return -1;
+	}
+	return 0;
+}
+
+int
+fx_teardown(void **state)
+{
+	return h_free(*state);
+}
+
+int
+fx_prepare_c1(struct harness *h)
+{
+	return fx_counter_conf(h, "c1", NULL) ? 0 : -1;
+}
+
+int
+fx_setup_c1(void **state)
+{
+	return fx_setup(state, fx_prepare_c1);
+}
+
+int
+fx_start_c1_hub(struct harness *h, int step_ms)
+{
+	if (!fx_counter_conf(h, "c1", NULL) ||
+	    !fx_hub_conf(h, step_ms, NULL, NULL) || fx_hub_start(h) < 0 ||
+	    fx_counter_start(h, "c1") < 0)
+		return -1;
+	return 0;
+}
+
+size_t
+fx_pages_to(struct harness *h, const char *person)
+{
+	char topic[PROTO_TOPIC_MAX];
+
+	proto_topic_build(topic, sizeof topic, NULL, FX_SITE, PROTO_TOPIC_PAGER,
+	    person);
+	h_pump(h, 0);
+	return h_count(h, topic);
+}
+
+char *
+fx_line_of(const char *s, const char *prefix, char *buf, size_t size)
+{
+	size_t n = strlen(prefix);
+
+	for (const char *l = s; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') +
+	    1 : NULL) {
+		if (strncmp(l, prefix, n) == 0) {
+			snprintf(buf, size, "%.*s", (int)strcspn(l, "\n"), l);
+			return buf;
+		}
+	}
+	return NULL;
+}
+
+int
+fx_words(char *line, char **w, int max)
+{
+	int n = 0;
+
+	for (char *save = NULL, *t = strtok_r(line, " ", &save); t && n < max;
+	    t = strtok_r(NULL, " ", &save))
+		w[n++] = t;
+	return n;
 }

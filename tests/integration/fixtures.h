@@ -54,7 +54,6 @@ struct proto_feedback;
 int fx_next_feedback(struct harness *h, const char *counter,
     struct proto_feedback *fb, int timeout_ms);
 
-#endif
 
 /* ---- added for the hub's integration tests ----------------------------- */
 
@@ -105,3 +104,34 @@ pid_t fx_pager_start(struct harness *h, const char *person, int *feed);
  * would. Returns 0/-1. */
 int fx_publish_feedback(struct harness *h, const char *counter,
     const struct proto_feedback *fb);
+
+/* ---- shared steps of the test programs ----------------------------------- */
+
+/* A cmocka setup: start a harness into *state and run prepare on it (if
+ * not NULL); on failure free it (cmocka skips the teardown of a failed
+ * setup). Returns 0/-1. */
+int fx_setup(void **state, int (*prepare)(struct harness *));
+/* The matching teardown: h_free(*state). */
+int fx_teardown(void **state);
+
+/* A prepare for fx_setup: write c1.conf with fx_counter_conf (no extra).
+ * Returns 0/-1. */
+int fx_prepare_c1(struct harness *h);
+/* fx_setup with fx_prepare_c1. */
+int fx_setup_c1(void **state);
+
+/* Write c1.conf (fx_counter_conf) and hub.conf (fx_hub_conf, default
+ * policies), start hubd, then counterd c1. Returns 0/-1. */
+int fx_start_c1_hub(struct harness *h, int step_ms);
+
+/* How many pages person has had so far (the observer pumped first). */
+size_t fx_pages_to(struct harness *h, const char *person);
+
+/* The line of s that starts with prefix, copied into buf; NULL if none. */
+char *fx_line_of(const char *s, const char *prefix, char *buf, size_t size);
+
+/* Split a table line into its columns (runs of spaces separate); at most
+ * max of them into w. Returns how many. */
+int fx_words(char *line, char **w, int max);
+
+#endif

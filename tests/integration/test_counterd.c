@@ -18,27 +18,6 @@
 #include "harness.h"
 #include "proto.h"
 
-static int
-setup(void **state)
-{
-	struct harness *h = h_new();
-
-	if (!h)
-		return -1;
-	*state = h;
-	if (!fx_counter_conf(h, "c1", NULL)) {
-		h_free(h);	/* cmocka skips the teardown of a failed setup */
-		return -1;
-	}
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	return h_free(*state);
-}
-
 /* Play the hub: send a receipt for ev, optionally with incident state. */
 static void
 send_receipt(struct harness *h, const struct proto_event *ev,
@@ -301,7 +280,7 @@ test_bad_config_names_file_line_key(void **state)
 int
 main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, fx_setup_c1, fx_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_press_becomes_event),
 		T(test_long_press_upgrades),

@@ -38,24 +38,15 @@ static const char *const lit_desk[] = {
 	" discreet = true; }"
 
 static int
-setup(void **state)
+prepare(struct harness *h)
 {
-	struct harness *h = h_new();
-
-	if (!h)
-		return -1;
-	*state = h;
-	if (!fx_counter_conf_with(h, "c1", 30, BUTTONS, NULL)) {
-		h_free(h);	/* cmocka skips the teardown of a failed setup */
-		return -1;
-	}
-	return 0;
+	return fx_counter_conf_with(h, "c1", 30, BUTTONS, NULL) ? 0 : -1;
 }
 
 static int
-teardown(void **state)
+setup(void **state)
 {
-	return h_free(*state);
+	return fx_setup(state, prepare);
 }
 
 /* Play hubd: a state message for incident on counter c1. */
@@ -86,6 +77,17 @@ send_receipt(struct harness *h, const struct proto_event *ev,
 	snprintf(fb.event, sizeof fb.event, "%s", ev->id);
 	snprintf(fb.incident, sizeof fb.incident, "%s", incident);
 	assert_int_equal(fx_publish_feedback(h, "c1", &fb), 0);
+}
+
+/* Play hubd: the receipt for ev, incident paging for help; the desk then
+ * shows the call received. */
+static void
+receipt_received(struct harness *h, const struct proto_event *ev,
+    const char *incident)
+{
+	send_receipt(h, ev, incident, PROTO_IST_PAGING, PROTO_KIND_HELP);
+	assert_true(h_wait_file(h, "c1.sock.outputs",
+	    "desk 1 pattern=received", 5000));
 }
 
 /* Fail if counterd's log shows the desk lit for a call or an incident. */
@@ -157,9 +159,7 @@ test_discreet_help_button_never_lights_desk(void **state)
 	assert_int_equal(fx_press_button(h, "c1", "main", 50), 0);
 	assert_int_equal(fx_next_event(h, "c1", &ev, 5000), 0);
 	send_state(h, "8", PROTO_IST_PAGING, PROTO_KIND_HELP);
-	send_receipt(h, &ev, "8", PROTO_IST_PAGING, PROTO_KIND_HELP);
-	assert_true(h_wait_file(h, "c1.sock.outputs",
-	    "desk 1 pattern=received", 5000));
+	receipt_received(h, &ev, "8");
 }
 
 /* After a restart the desk is idle until the hub republishes the open
@@ -176,9 +176,7 @@ test_restart_shows_republished_state(void **state)
 	assert_int_equal(fx_press_button(h, "c1", "main", 50), 0);
 	assert_int_equal(fx_next_event(h, "c1", &ev, 5000), 0);
 	send_state(h, "8", PROTO_IST_PAGING, PROTO_KIND_HELP);
-	send_receipt(h, &ev, "8", PROTO_IST_PAGING, PROTO_KIND_HELP);
-	assert_true(h_wait_file(h, "c1.sock.outputs",
-	    "desk 1 pattern=received", 5000));
+	receipt_received(h, &ev, "8");
 	pid = restart(h, pid);
 	assert_true(h_wait_file(h, "c1.sock.outputs", "desk 0 pattern=idle",
 	    5000));
@@ -202,9 +200,7 @@ test_state_sent_while_stopped_arrives(void **state)
 	assert_true(pid > 0);
 	assert_int_equal(fx_press_button(h, "c1", "main", 50), 0);
 	assert_int_equal(fx_next_event(h, "c1", &ev, 5000), 0);
-	send_receipt(h, &ev, "9", PROTO_IST_PAGING, PROTO_KIND_HELP);
-	assert_true(h_wait_file(h, "c1.sock.outputs",
-	    "desk 1 pattern=received", 5000));
+	receipt_received(h, &ev, "9");
 	h_kill(h, pid, SIGTERM);
 	send_state(h, "9", PROTO_IST_ACKNOWLEDGED, PROTO_KIND_HELP);
 	h_pump(h, 200);
@@ -232,9 +228,7 @@ test_state_sent_while_disconnected_arrives(void **state)
 	assert_true(pid > 0);
 	assert_int_equal(fx_press(h, "c1", 50), 0);
 	assert_int_equal(fx_next_event(h, "c1", &ev, 5000), 0);
-	send_receipt(h, &ev, "9", PROTO_IST_PAGING, PROTO_KIND_HELP);
-	assert_true(h_wait_file(h, "c1.sock.outputs",
-	    "desk 1 pattern=received", 5000));
+	receipt_received(h, &ev, "9");
 	proto_topic_build(topic, sizeof topic, NULL, FX_SITE,
 	    PROTO_TOPIC_STATUS, "c1");
 	h_mark_seen(h);
@@ -319,7 +313,7 @@ test_starts_without_outbox(void **state)
 int
 main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, fx_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_discreet_help_button_never_lights_desk),
 		T(test_restart_shows_republished_state),

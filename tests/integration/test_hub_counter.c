@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "fixtures.h"
+#include "fx_assert.h"
 #include "harness.h"
 #include "proto.h"
 
@@ -32,48 +33,21 @@
 	"  { targets = [ \"person:r2\" ]; wait_ms = 20000; } ); }\n"
 
 static int
-setup(void **state)
+prepare(struct harness *h)
 {
-	struct harness *h = h_new();
-
-	if (!h)
-		return -1;
-	*state = h;
 	/* the main button, one to call a press off, one for drills */
-	if (!fx_counter_conf_with(h, "c1", 30,
+	return fx_counter_conf_with(h, "c1", 30,
 	    "{ name = \"main\"; short = \"help\"; long = \"emergency\";"
 	    " long_ms = 600; },\n"
 	    "  { name = \"cancel\"; short = \"cancel\"; long = \"none\"; },\n"
-	    "  { name = \"drill\"; short = \"test\"; long = \"none\"; }", NULL)) {
-		h_free(h);	/* cmocka skips the teardown of a failed setup */
-		return -1;
-	}
-	return 0;
+	    "  { name = \"drill\"; short = \"test\"; long = \"none\"; }",
+	    NULL) ? 0 : -1;
 }
 
 static int
-teardown(void **state)
+setup(void **state)
 {
-	return h_free(*state);
-}
-
-static void
-start(struct harness *h, const char *policies, const char *extra)
-{
-	assert_non_null(fx_hub_conf(h, STEP_MS, policies, extra));
-	assert_true(fx_hub_start(h) > 0);
-	assert_true(fx_counter_start(h, "c1") > 0);
-}
-
-static size_t
-pages_to(struct harness *h, const char *person)
-{
-	char topic[PROTO_TOPIC_MAX];
-
-	proto_topic_build(topic, sizeof topic, NULL, FX_SITE, PROTO_TOPIC_PAGER,
-	    person);
-	h_pump(h, 0);
-	return h_count(h, topic);
+	return fx_setup(state, prepare);
 }
 
 /* A mistaken press called off at the counter within the grace period:
@@ -88,7 +62,7 @@ test_cancel_within_grace(void **state)
 	const struct h_msg *m;
 	char topic[PROTO_TOPIC_MAX];
 
-	start(h, NULL, NULL);
+	fx_start_hub_c1(h, STEP_MS, NULL, NULL);
 	assert_int_equal(fx_press(h, "c1", 50), 0);
 	assert_int_equal(fx_next_page(h, "sup", &p1, 5000), 0);
 	assert_true(h_wait_file(h, "c1.sock.outputs", "desk 1 pattern=received", 5000));
@@ -121,7 +95,7 @@ test_cancel_within_grace(void **state)
 	    " WHERE incident = %s AND person = 'sup' AND type = 'page'"
 	    " AND outcome = 'cancelled'", p1.incident), 1);
 	h_pump(h, 300);
-	assert_int_equal(pages_to(h, "bak"), 0);
+	assert_int_equal(fx_pages_to(h, "bak"), 0);
 }
 
 /* A cancel after the grace period is logged and ignored: the call goes on
@@ -132,7 +106,8 @@ test_cancel_after_grace_ignored(void **state)
 	struct harness *h = *state;
 	struct proto_page p1;
 
-	start(h, NULL, "timeouts = { cancel_grace_ms = 500; };");
+	fx_start_hub_c1(h, STEP_MS, NULL,
+	    "timeouts = { cancel_grace_ms = 500; };");
 	assert_int_equal(fx_press(h, "c1", 50), 0);
 	assert_int_equal(fx_next_page(h, "sup", &p1, 5000), 0);
 	h_pump(h, 1000);
@@ -141,7 +116,7 @@ test_cancel_after_grace_ignored(void **state)
 	assert_true(h_wait_sql(h, "hub.db", 2, 5000,
 	    "SELECT count(*) FROM events WHERE incident = %s", p1.incident));
 	h_pump(h, 300);
-	assert_int_equal(pages_to(h, "sup"), 1);
+	assert_int_equal(fx_pages_to(h, "sup"), 1);
 	assert_int_equal(h_sql_int(h, "hub.db", "SELECT count(*) FROM incidents"
 	    " WHERE id = %s AND state = 'paging' AND category IS NULL"
 	    " AND closed_at IS NULL", p1.incident), 1);
@@ -158,7 +133,7 @@ test_drill_is_measured_and_kept_apart(void **state)
 	struct proto_page pg;
 	struct proto_feedback fb;
 
-	start(h, POLICIES_WITH_TEST, NULL);
+	fx_start_hub_c1(h, STEP_MS, POLICIES_WITH_TEST, NULL);
 	assert_int_equal(fx_press_button(h, "c1", "drill", 50), 0);
 	assert_int_equal(fx_next_event(h, "c1", &ev, 5000), 0);
 	assert_int_equal(ev.kind, PROTO_KIND_TEST);
@@ -185,8 +160,8 @@ test_drill_is_measured_and_kept_apart(void **state)
 	/* the real statistics (docs/HUB.md) do not see it */
 	assert_int_equal(h_sql_int(h, "hub.db",
 	    "SELECT count(*) FROM incidents WHERE kind != 'test'"), 0);
-	assert_int_equal(pages_to(h, "sup"), 0);
-	assert_int_equal(pages_to(h, "bak"), 0);
+	assert_int_equal(fx_pages_to(h, "sup"), 0);
+	assert_int_equal(fx_pages_to(h, "bak"), 0);
 }
 
 /* A real call during a drill at the same counter is no drill: the
@@ -199,7 +174,7 @@ test_help_press_during_drill_is_real(void **state)
 	struct proto_page pg, p1;
 	struct proto_feedback fb;
 
-	start(h, POLICIES_WITH_TEST, NULL);
+	fx_start_hub_c1(h, STEP_MS, POLICIES_WITH_TEST, NULL);
 	assert_int_equal(fx_press_button(h, "c1", "drill", 50), 0);
 	assert_int_equal(fx_next_page(h, "r2", &p1, 5000), 0);
 	assert_int_equal(p1.kind, PROTO_KIND_TEST);
@@ -230,7 +205,7 @@ test_unknown_counter_pages_fallback(void **state)
 	struct harness *h = *state;
 	struct proto_page pg;
 
-	start(h, NULL, NULL);
+	fx_start_hub_c1(h, STEP_MS, NULL, NULL);
 	assert_non_null(fx_counter_conf(h, "c9", NULL));
 	assert_true(fx_counter_start(h, "c9") > 0);
 	assert_int_equal(fx_press(h, "c9", 50), 0);
@@ -247,14 +222,14 @@ test_unknown_counter_pages_fallback(void **state)
 	    " AND flags & 1 AND flags & 8 AND state = 'paging'", pg.incident));
 	assert_true(h_wait_log(h, "hubd", "unknown counter", 5000));
 	h_pump(h, 300);
-	assert_int_equal(pages_to(h, "sup"), 0);
-	assert_int_equal(pages_to(h, "bak"), 0);
+	assert_int_equal(fx_pages_to(h, "sup"), 0);
+	assert_int_equal(fx_pages_to(h, "bak"), 0);
 }
 
 int
 main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, fx_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_cancel_within_grace),
 		T(test_cancel_after_grace_ignored),

@@ -23,16 +23,11 @@
 #define STEP_MS		10000
 
 static int
-setup(void **state)
+prepare(struct harness *h)
 {
-	struct harness *h = h_new();
-
-	if (!h)
-		return -1;
-	*state = h;
 	/* "main": help, upgraded to emergency when held 600 ms; "under": the
 	 * hidden emergency button, discreet. A recorder for emergencies. */
-	if (!fx_counter_conf_with(h, "c1", 30,
+	return (!fx_counter_conf_with(h, "c1", 30,
 	    "{ name = \"main\"; short = \"help\"; long = \"emergency\";"
 	    " long_ms = 600; },\n"
 	    "  { name = \"under\"; short = \"emergency\"; long = \"none\";"
@@ -41,28 +36,13 @@ setup(void **state)
 	    "  { name = \"sounder\"; role = \"fallback\"; },\n"
 	    "  { name = \"rec\"; role = \"recorder\"; mode = \"hold\"; }") ||
 	    !fx_hub_conf(h, STEP_MS, NULL, NULL) || fx_hub_start(h) < 0 ||
-	    fx_counter_start(h, "c1") < 0) {
-		h_free(h);	/* cmocka skips the teardown of a failed setup */
-		return -1;
-	}
-	return 0;
+	    fx_counter_start(h, "c1") < 0) ? -1 : 0;
 }
 
 static int
-teardown(void **state)
+setup(void **state)
 {
-	return h_free(*state);
-}
-
-static size_t
-pages_to(struct harness *h, const char *person)
-{
-	char topic[PROTO_TOPIC_MAX];
-
-	proto_topic_build(topic, sizeof topic, NULL, FX_SITE, PROTO_TOPIC_PAGER,
-	    person);
-	h_pump(h, 0);
-	return h_count(h, topic);
+	return fx_setup(state, prepare);
 }
 
 /* The next page to person must be the emergency all-call of incident. */
@@ -130,7 +110,7 @@ test_long_press_raises_help_to_emergency(void **state)
 	expect_all_call(h, "bak", p1.incident);
 	expect_all_call(h, "r2", p1.incident);
 	expect_all_call(h, "sec", p1.incident);
-	assert_int_equal(pages_to(h, "mgr"), 0);	/* step 2 */
+	assert_int_equal(fx_pages_to(h, "mgr"), 0);	/* step 2 */
 
 	/* one incident, raised; both events belong to it; the all-call went
 	 * out in one go (one input, one time) */
@@ -198,7 +178,7 @@ test_hidden_button_is_discreet_and_presses_join(void **state)
 	expect_all_call(h, "bak", p1.incident);
 	expect_all_call(h, "r2", p1.incident);
 	expect_all_call(h, "sec", p1.incident);
-	assert_int_equal(pages_to(h, "mgr"), 0);
+	assert_int_equal(fx_pages_to(h, "mgr"), 0);
 	assert_true(h_wait_file(h, "c1.sock.outputs", "rec 1 pattern=hold", 5000));
 
 	/* the hub says "paging" to the board; the desk shows none of it */
@@ -262,8 +242,8 @@ test_emergency_after_help_acknowledged(void **state)
 	assert_int_equal(fb.kind, PROTO_KIND_EMERGENCY);
 	assert_int_equal(fb.needed, 2);
 	h_pump(h, 500);
-	assert_int_equal(pages_to(h, "sup"), 1);	/* already coming */
-	assert_int_equal(pages_to(h, "mgr"), 0);
+	assert_int_equal(fx_pages_to(h, "sup"), 1);	/* already coming */
+	assert_int_equal(fx_pages_to(h, "mgr"), 0);
 	out = h_read(h, "c1.sock.outputs");
 	assert_non_null(out);
 	assert_non_null(strstr(out, "desk 1 pattern=ack"));
@@ -278,7 +258,7 @@ test_emergency_after_help_acknowledged(void **state)
 int
 main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, fx_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_long_press_raises_help_to_emergency),
 		T(test_hidden_button_is_discreet_and_presses_join),

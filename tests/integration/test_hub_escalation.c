@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "fixtures.h"
+#include "fx_assert.h"
 #include "harness.h"
 #include "proto.h"
 
@@ -29,71 +30,6 @@
  * waits for panicctl, say), which on a loaded machine can be later than
  * SLACK_MS. */
 
-static int
-setup(void **state)
-{
-	struct harness *h = h_new();
-
-	if (!h)
-		return -1;
-	*state = h;
-	if (!fx_counter_conf(h, "c1", NULL)) {
-		h_free(h);	/* cmocka skips the teardown of a failed setup */
-		return -1;
-	}
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	return h_free(*state);
-}
-
-/* Start hubd with the given step wait and policies, then the board. */
-static void
-start(struct harness *h, int step_ms, const char *policies)
-{
-	assert_non_null(fx_hub_conf(h, step_ms, policies, NULL));
-	assert_true(fx_hub_start(h) > 0);
-	assert_true(fx_counter_start(h, "c1") > 0);
-}
-
-static size_t
-pages_to(struct harness *h, const char *person)
-{
-	char topic[PROTO_TOPIC_MAX];
-
-	proto_topic_build(topic, sizeof topic, NULL, FX_SITE, PROTO_TOPIC_PAGER,
-	    person);
-	h_pump(h, 0);
-	return h_count(h, topic);
-}
-
-/* Assert that the hub paged person2 at step2 at least min_ms after it
- * paged person1 at step1 (first pages of each; pages.sent_at is the
- * moment the hub decided, on its own clock). */
-static void
-assert_paged_after(struct harness *h, const char *incident,
-    const char *person1, int step1, const char *person2, int step2,
-    int min_ms)
-{
-	static const char q[] = "SELECT min(sent_at) FROM pages WHERE"
-	    " incident = %s AND person = '%s' AND step = %d AND type = 'page'";
-	int64_t a, b;
-
-	assert_true(h_wait_sql(h, "hub.db", 1, 5000, "SELECT count(*) > 0"
-	    " FROM pages WHERE incident = %s AND person = '%s' AND step = %d"
-	    " AND type = 'page'", incident, person2, step2));
-	a = h_sql_int(h, "hub.db", q, incident, person1, step1);
-	b = h_sql_int(h, "hub.db", q, incident, person2, step2);
-	assert_true(a > 0 && b > 0);
-	if (b - a < min_ms)
-		fprintf(stderr, "# %s step %d paged %lld ms after %s step %d\n",
-		    person2, step2, (long long)(b - a), person1, step1);
-	assert_true(b - a >= min_ms);
-}
-
 /* Nobody answers: step 1 pages the supervisor on shift, step 2 the backup
  * once step 1's wait is over (not before), step 3 the manager; the first
  * acknowledgement stands the others down. */
@@ -104,30 +40,24 @@ test_nobody_answers_ladder(void **state)
 	struct proto_page p1, p2, p3, pg;
 	struct proto_feedback fb;
 
-	start(h, STEP_MS, NULL);
+	fx_start_hub_c1(h, STEP_MS, NULL, NULL);
 	assert_int_equal(fx_press(h, "c1", 50), 0);
 	assert_int_equal(fx_next_page(h, "sup", &p1, 5000), 0);
 	assert_int_equal(p1.type, PROTO_PAGE_PAGE);
 	assert_int_equal(p1.step, 1);
 	assert_int_equal(p1.kind, PROTO_KIND_HELP);
 
-	assert_int_equal(fx_next_page(h, "bak", &p2, WAIT_MS), 0);
-	assert_int_equal(p2.type, PROTO_PAGE_PAGE);
-	assert_int_equal(p2.step, 2);
-	assert_string_equal(p2.incident, p1.incident);
-	assert_paged_after(h, p1.incident, "sup", 1, "bak", 2,
+	fx_expect_page(h, "bak", &p2, WAIT_MS, 2, p1.incident);
+	fx_assert_paged_after(h, p1.incident, "sup", 1, "bak", 2,
 	    STEP_MS - SLACK_MS);
 	assert_true(p2.elapsed_ms >= STEP_MS - SLACK_MS);
 
-	assert_int_equal(fx_next_page(h, "mgr", &p3, WAIT_MS), 0);
-	assert_int_equal(p3.type, PROTO_PAGE_PAGE);
-	assert_int_equal(p3.step, 3);
-	assert_string_equal(p3.incident, p1.incident);
-	assert_paged_after(h, p1.incident, "bak", 2, "mgr", 3,
+	fx_expect_page(h, "mgr", &p3, WAIT_MS, 3, p1.incident);
+	fx_assert_paged_after(h, p1.incident, "bak", 2, "mgr", 3,
 	    STEP_MS - SLACK_MS);
 	/* each was paged once, at their own step */
-	assert_int_equal(pages_to(h, "sup"), 1);
-	assert_int_equal(pages_to(h, "bak"), 1);
+	assert_int_equal(fx_pages_to(h, "sup"), 1);
+	assert_int_equal(fx_pages_to(h, "bak"), 1);
 	assert_true(h_wait_sql(h, "hub.db", 3, 5000, "SELECT step FROM incidents"
 	    " WHERE id = %s", p1.incident));
 
@@ -169,7 +99,7 @@ test_decline_moves_on_at_once(void **state)
 	struct harness *h = *state;
 	struct proto_page p1, p2, p3;
 
-	start(h, 20000, NULL);
+	fx_start_hub_c1(h, 20000, NULL, NULL);
 	assert_int_equal(fx_press(h, "c1", 50), 0);
 	assert_int_equal(fx_next_page(h, "sup", &p1, 5000), 0);
 	assert_int_equal(p1.step, 1);
@@ -179,26 +109,20 @@ test_decline_moves_on_at_once(void **state)
 	    NULL), 0);
 	assert_true(h_wait_log(h, "hubd", "decline r2", 5000));
 	h_pump(h, 300);
-	assert_int_equal(pages_to(h, "bak"), 0);
+	assert_int_equal(fx_pages_to(h, "bak"), 0);
 
 	assert_int_equal(fx_reply(h, "sup", p1.incident, PROTO_ACTION_DECLINE, 0,
 	    NULL), 0);
-	assert_int_equal(fx_next_page(h, "bak", &p2, 5000), 0);
-	assert_int_equal(p2.type, PROTO_PAGE_PAGE);
-	assert_int_equal(p2.step, 2);
-	assert_string_equal(p2.incident, p1.incident);
+	fx_expect_page(h, "bak", &p2, 5000, 2, p1.incident);
 
 	assert_int_equal(fx_reply(h, "bak", p1.incident, PROTO_ACTION_DECLINE, 0,
 	    NULL), 0);
-	assert_int_equal(fx_next_page(h, "mgr", &p3, 5000), 0);
-	assert_int_equal(p3.type, PROTO_PAGE_PAGE);
-	assert_int_equal(p3.step, 3);
-	assert_string_equal(p3.incident, p1.incident);
+	fx_expect_page(h, "mgr", &p3, 5000, 3, p1.incident);
 
 	/* who declined is not paged again in this round */
 	h_pump(h, 300);
-	assert_int_equal(pages_to(h, "sup"), 1);
-	assert_int_equal(pages_to(h, "bak"), 1);
+	assert_int_equal(fx_pages_to(h, "sup"), 1);
+	assert_int_equal(fx_pages_to(h, "bak"), 1);
 	assert_true(h_wait_sql(h, "hub.db", 3, 5000,
 	    "SELECT count(*) FROM pages WHERE incident = %s AND type = 'page'"
 	    " AND ((person = 'sup' AND step = 1 AND outcome = 'declined')"
@@ -230,7 +154,7 @@ test_two_responders(void **state)
 	    "{ kind = \"emergency\"; min_responders = 2; steps = (\n"
 	    "  { targets = [ \"team:response\" ]; wait_ms = %d; } ); }\n",
 	    STEP_MS, STEP_MS, STEP_MS, STEP_MS);
-	start(h, STEP_MS, pol);
+	fx_start_hub_c1(h, STEP_MS, pol, NULL);
 	assert_int_equal(fx_press(h, "c1", 50), 0);
 	assert_int_equal(fx_next_page(h, "sup", &p1, 5000), 0);
 	assert_int_equal(p1.needed, 2);
@@ -248,7 +172,7 @@ test_two_responders(void **state)
 	assert_int_equal(fx_next_page(h, "bak", &p2, WAIT_MS), 0);
 	assert_int_equal(p2.type, PROTO_PAGE_PAGE);
 	assert_int_equal(p2.step, 2);
-	assert_paged_after(h, p1.incident, "sup", 1, "bak", 2,
+	fx_assert_paged_after(h, p1.incident, "sup", 1, "bak", 2,
 	    STEP_MS - SLACK_MS);
 	assert_int_equal(p2.acks, 1);
 	assert_int_equal(p2.needed, 2);
@@ -270,10 +194,10 @@ test_two_responders(void **state)
 
 	/* covered: paging has stopped for everyone */
 	h_pump(h, STEP_MS + 1000);
-	assert_int_equal(pages_to(h, "mgr"), 0);
-	assert_int_equal(pages_to(h, "sup"), 1);
-	assert_int_equal(pages_to(h, "r2"), 0);
-	assert_int_equal(pages_to(h, "bak"), 2);
+	assert_int_equal(fx_pages_to(h, "mgr"), 0);
+	assert_int_equal(fx_pages_to(h, "sup"), 1);
+	assert_int_equal(fx_pages_to(h, "r2"), 0);
+	assert_int_equal(fx_pages_to(h, "bak"), 2);
 
 	assert_int_equal(h_sql_int(h, "hub.db", "SELECT count(*) FROM acks"
 	    " WHERE incident = %s AND person IN ('sup', 'r2')", p1.incident), 2);
@@ -307,7 +231,7 @@ test_ack_stops_pages_to_that_person(void **state)
 	    "{ kind = \"emergency\"; min_responders = 2; steps = (\n"
 	    "  { targets = [ \"team:response\" ]; wait_ms = %d; } ); }\n",
 	    STEP_MS, STEP_MS, STEP_MS);
-	start(h, STEP_MS, pol);
+	fx_start_hub_c1(h, STEP_MS, pol, NULL);
 	assert_int_equal(fx_press(h, "c1", 50), 0);
 	assert_int_equal(fx_next_page(h, "sup", &p1, 5000), 0);
 	assert_int_equal(fx_next_page(h, "bak", &pg, 5000), 0);
@@ -329,7 +253,7 @@ test_ack_stops_pages_to_that_person(void **state)
 	assert_int_equal(pg.type, PROTO_PAGE_PAGE);
 	assert_int_equal(pg.step, 1);
 	h_pump(h, 300);
-	assert_int_equal(pages_to(h, "sup"), 1);
+	assert_int_equal(fx_pages_to(h, "sup"), 1);
 	assert_true(h_wait_sql(h, "hub.db", 1, 5000, "SELECT count(*) FROM pages"
 	    " WHERE incident = %s AND person = 'sup'", p1.incident));
 	assert_int_equal(h_sql_int(h, "hub.db", "SELECT count(*) FROM pages"
@@ -392,7 +316,7 @@ test_not_on_scene_pages_again_then_relief(void **state)
 int
 main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, fx_setup_c1, fx_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_nobody_answers_ladder),
 		T(test_decline_moves_on_at_once),

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "fixtures.h"
+#include "fx_assert.h"
 #include "harness.h"
 #include "proto.h"
 
@@ -28,74 +29,6 @@
  * stamps a message when the test gets round to pumping it, which on a
  * loaded machine can be later than SLACK_MS. */
 
-static int
-setup(void **state)
-{
-	struct harness *h = h_new();
-
-	if (!h)
-		return -1;
-	*state = h;
-	if (!fx_counter_conf(h, "c1", NULL)) {
-		h_free(h);	/* cmocka skips the teardown of a failed setup */
-		return -1;
-	}
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	return h_free(*state);
-}
-
-static pid_t
-start(struct harness *h, int step_ms, const char *policies)
-{
-	pid_t hub;
-
-	assert_non_null(fx_hub_conf(h, step_ms, policies, NULL));
-	hub = fx_hub_start(h);
-	assert_true(hub > 0);
-	assert_true(fx_counter_start(h, "c1") > 0);
-	return hub;
-}
-
-static size_t
-pages_to(struct harness *h, const char *person)
-{
-	char topic[PROTO_TOPIC_MAX];
-
-	proto_topic_build(topic, sizeof topic, NULL, FX_SITE, PROTO_TOPIC_PAGER,
-	    person);
-	h_pump(h, 0);
-	return h_count(h, topic);
-}
-
-/* Assert that the hub paged person2 at step2 at least min_ms after it
- * paged person1 at step1 (first pages of each; pages.sent_at is the
- * moment the hub decided, on its own clock). */
-static void
-assert_paged_after(struct harness *h, const char *incident,
-    const char *person1, int step1, const char *person2, int step2,
-    int min_ms)
-{
-	static const char q[] = "SELECT min(sent_at) FROM pages WHERE"
-	    " incident = %s AND person = '%s' AND step = %d AND type = 'page'";
-	int64_t a, b;
-
-	assert_true(h_wait_sql(h, "hub.db", 1, 5000, "SELECT count(*) > 0"
-	    " FROM pages WHERE incident = %s AND person = '%s' AND step = %d"
-	    " AND type = 'page'", incident, person2, step2));
-	a = h_sql_int(h, "hub.db", q, incident, person1, step1);
-	b = h_sql_int(h, "hub.db", q, incident, person2, step2);
-	assert_true(a > 0 && b > 0);
-	if (b - a < min_ms)
-		fprintf(stderr, "# %s step %d paged %lld ms after %s step %d\n",
-		    person2, step2, (long long)(b - a), person1, step1);
-	assert_true(b - a >= min_ms);
-}
-
 /* kill -9 after step 1's page: the restarted hub reloads the incident and
  * its deadline, pages step 1's people again once connected (the first page
  * may have died in the old hub's queue), pages step 2 when step 1's wait
@@ -107,7 +40,7 @@ test_kill_9_mid_ladder_resumes(void **state)
 	struct harness *h = *state;
 	struct proto_page p1, p2, p3;
 	struct proto_feedback fb;
-	pid_t hub = start(h, STEP_MS, NULL);
+	pid_t hub = fx_start_hub_c1(h, STEP_MS, NULL, NULL);
 
 	assert_int_equal(fx_press(h, "c1", 50), 0);
 	assert_int_equal(fx_next_page(h, "sup", &p1, 5000), 0);
@@ -122,18 +55,15 @@ test_kill_9_mid_ladder_resumes(void **state)
 	assert_true(fx_hub_start(h) > 0);
 	assert_true(h_wait_log(h, "hubd", "restored at step 1", 5000));
 
-	assert_int_equal(fx_next_page(h, "bak", &p2, WAIT_MS), 0);
-	assert_int_equal(p2.type, PROTO_PAGE_PAGE);
-	assert_int_equal(p2.step, 2);
-	assert_string_equal(p2.incident, p1.incident);
-	assert_paged_after(h, p1.incident, "sup", 1, "bak", 2,
+	fx_expect_page(h, "bak", &p2, WAIT_MS, 2, p1.incident);
+	fx_assert_paged_after(h, p1.incident, "sup", 1, "bak", 2,
 	    STEP_MS - SLACK_MS);
 	assert_int_equal(fx_next_page(h, "mgr", &p3, WAIT_MS), 0);
 	assert_int_equal(p3.step, 3);
 	assert_string_equal(p3.incident, p1.incident);
-	assert_paged_after(h, p1.incident, "bak", 2, "mgr", 3,
+	fx_assert_paged_after(h, p1.incident, "bak", 2, "mgr", 3,
 	    STEP_MS - SLACK_MS);
-	assert_int_equal(pages_to(h, "sup"), 2);
+	assert_int_equal(fx_pages_to(h, "sup"), 2);
 
 	/* and it completes */
 	assert_int_equal(fx_reply(h, "mgr", p1.incident, PROTO_ACTION_ACK, 0,
@@ -167,7 +97,7 @@ test_deadline_passed_while_down_fires_at_once(void **state)
 {
 	struct harness *h = *state;
 	struct proto_page p1, p2, p3;
-	pid_t hub = start(h, STEP_MS, NULL);
+	pid_t hub = fx_start_hub_c1(h, STEP_MS, NULL, NULL);
 
 	assert_int_equal(fx_press(h, "c1", 50), 0);
 	assert_int_equal(fx_next_page(h, "sup", &p1, 5000), 0);
@@ -175,7 +105,7 @@ test_deadline_passed_while_down_fires_at_once(void **state)
 	    " incidents WHERE id = %s AND timer = 'step'", p1.incident));
 	h_kill(h, hub, SIGKILL);
 	h_pump(h, STEP_MS + 500);
-	assert_int_equal(pages_to(h, "bak"), 0);
+	assert_int_equal(fx_pages_to(h, "bak"), 0);
 
 	assert_true(fx_hub_start(h) > 0);
 	assert_int_equal(fx_next_page(h, "bak", &p2, 5000), 0);
@@ -183,9 +113,9 @@ test_deadline_passed_while_down_fires_at_once(void **state)
 	assert_string_equal(p2.incident, p1.incident);
 	assert_int_equal(fx_next_page(h, "mgr", &p3, WAIT_MS), 0);
 	assert_int_equal(p3.step, 3);
-	assert_paged_after(h, p1.incident, "bak", 2, "mgr", 3,
+	fx_assert_paged_after(h, p1.incident, "bak", 2, "mgr", 3,
 	    STEP_MS - SLACK_MS);
-	assert_int_equal(pages_to(h, "sup"), 2);
+	assert_int_equal(fx_pages_to(h, "sup"), 2);
 	assert_int_equal(h_sql_int(h, "hub.db", "SELECT count(*) FROM incidents"),
 	    1);
 }
@@ -199,7 +129,7 @@ test_press_while_hub_down(void **state)
 	struct harness *h = *state;
 	struct proto_event ev;
 	struct proto_page pg;
-	pid_t hub = start(h, 20000, NULL);
+	pid_t hub = fx_start_hub_c1(h, 20000, NULL, NULL);
 
 	h_kill(h, hub, SIGKILL);
 	assert_int_equal(fx_press(h, "c1", 50), 0);
@@ -214,7 +144,7 @@ test_press_while_hub_down(void **state)
 	assert_true(h_wait_file(h, "c1.sock.outputs", "sounder 0 pattern=off", 10000));
 	assert_true(h_wait_sql(h, "c1.db", 0, 5000, "SELECT count(*) FROM events"));
 	h_pump(h, 500);
-	assert_int_equal(pages_to(h, "sup"), 1);
+	assert_int_equal(fx_pages_to(h, "sup"), 1);
 	assert_int_equal(h_sql_int(h, "hub.db", "SELECT count(*) FROM incidents"),
 	    1);
 	assert_int_equal(h_sql_int(h, "hub.db", "SELECT count(*) FROM events"
@@ -231,7 +161,7 @@ test_press_during_broker_outage(void **state)
 	struct harness *h = *state;
 	struct proto_page pg;
 
-	start(h, 20000, NULL);
+	fx_start_hub_c1(h, 20000, NULL, NULL);
 	h_broker_stop(h);
 	assert_int_equal(fx_press(h, "c1", 50), 0);
 	/* confirm_timeout_s is 2 in the fixture */
@@ -258,7 +188,7 @@ test_reload_invalid_keeps_old_rules(void **state)
 {
 	struct harness *h = *state;
 	struct proto_page pg;
-	pid_t hub = start(h, 20000, NULL);
+	pid_t hub = fx_start_hub_c1(h, 20000, NULL, NULL);
 
 	/* would page r2 first, were it accepted */
 	assert_non_null(fx_hub_conf(h, 20000,
@@ -276,7 +206,7 @@ test_reload_invalid_keeps_old_rules(void **state)
 	assert_int_equal(fx_next_page(h, "sup", &pg, 5000), 0);
 	assert_int_equal(pg.step, 1);
 	h_pump(h, 300);
-	assert_int_equal(pages_to(h, "r2"), 0);
+	assert_int_equal(fx_pages_to(h, "r2"), 0);
 }
 
 /* SIGHUP with a valid file while an incident is open: the incident is
@@ -289,7 +219,7 @@ test_reload_valid_applies_to_open_incident(void **state)
 	struct proto_page p1, p2;
 	const int step = 3000;
 	char pol[1024];
-	pid_t hub = start(h, step, NULL);
+	pid_t hub = fx_start_hub_c1(h, step, NULL, NULL);
 
 	assert_int_equal(fx_press(h, "c1", 50), 0);
 	assert_int_equal(fx_next_page(h, "sup", &p1, 5000), 0);
@@ -309,8 +239,9 @@ test_reload_valid_applies_to_open_incident(void **state)
 	assert_int_equal(p2.type, PROTO_PAGE_PAGE);
 	assert_int_equal(p2.step, 2);
 	assert_string_equal(p2.incident, p1.incident);
-	assert_paged_after(h, p1.incident, "sup", 1, "sec", 2, step - SLACK_MS);
-	assert_int_equal(pages_to(h, "bak"), 0);
+	fx_assert_paged_after(h, p1.incident, "sup", 1, "sec", 2,
+	    step - SLACK_MS);
+	assert_int_equal(fx_pages_to(h, "bak"), 0);
 
 	assert_int_equal(fx_reply(h, "sec", p1.incident, PROTO_ACTION_ACK, 0,
 	    NULL), 0);
@@ -324,7 +255,7 @@ test_reload_valid_applies_to_open_incident(void **state)
 int
 main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, fx_setup_c1, fx_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_kill_9_mid_ladder_resumes),
 		T(test_deadline_passed_while_down_fires_at_once),

@@ -19,32 +19,12 @@
 
 #include "clock.h"
 #include "fixtures.h"
+#include "fx_assert.h"
 #include "harness.h"
 #include "proto.h"
 
 #define FEEDBACK	"panic/" FX_SITE "/counter/c1/feedback"
 #define STEP_MS		1500
-
-static int
-setup(void **state)
-{
-	struct harness *h = h_new();
-
-	if (!h)
-		return -1;
-	*state = h;
-	if (!fx_counter_conf(h, "c1", NULL)) {
-		h_free(h);	/* cmocka skips the teardown of a failed setup */
-		return -1;
-	}
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	return h_free(*state);
-}
 
 static pid_t board;
 
@@ -91,17 +71,6 @@ next_feedback_of(struct harness *h, enum proto_feedback_type type,
 			return 0;
 	}
 	return -1;
-}
-
-static size_t
-pages_to(struct harness *h, const char *person)
-{
-	char topic[PROTO_TOPIC_MAX];
-
-	proto_topic_build(topic, sizeof topic, NULL, FX_SITE, PROTO_TOPIC_PAGER,
-	    person);
-	h_pump(h, 0);
-	return h_count(h, topic);
 }
 
 /* Review 1: a board re-sends an event whose incident is closed (its
@@ -173,7 +142,7 @@ test_reply_from_stranger_refused(void **state)
 	    " from a person not in the config", 5000));
 	assert_true(h_wait_sql(h, "hub.db", 70, 5000, "SELECT count(*) FROM log"
 	    " WHERE kind = 'reject' AND topic LIKE 'panic/t/pager/mallory%%'"));
-	assert_int_equal(pages_to(h, "sup"), 1);	/* no cancel */
+	assert_int_equal(fx_pages_to(h, "sup"), 1);	/* no cancel */
 	assert_int_equal(h_count(h, FEEDBACK), feedback);
 	assert_int_equal(h_sql_int(h, "hub.db", "SELECT count(*) FROM incidents"
 	    " WHERE id = %s AND state = 'paging' AND acked_at IS NULL",
@@ -256,10 +225,7 @@ test_held_page_sent_after_restart(void **state)
 	assert_int_equal(h_broker_start(h), 0);
 	h_mark_seen(h);
 	assert_true(fx_hub_start(h) > 0);
-	assert_int_equal(fx_next_page(h, "bak", &p2, 5000), 0);
-	assert_int_equal(p2.type, PROTO_PAGE_PAGE);
-	assert_int_equal(p2.step, 2);
-	assert_string_equal(p2.incident, p1.incident);
+	fx_expect_page(h, "bak", &p2, 5000, 2, p1.incident);
 }
 
 /* Review 5: a restarted hub fires no incident timer before it has
@@ -363,7 +329,7 @@ test_reload_changing_timezone_refused(void **state)
 int
 main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, fx_setup_c1, fx_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_resend_of_closed_incident),
 		T(test_reply_from_stranger_refused),

@@ -20,25 +20,15 @@
 #define PAGES	"panic/" FX_SITE "/pager/+"
 
 static int
-setup(void **state)
+prepare(struct harness *h)
 {
-	struct harness *h = h_new();
-
-	if (!h)
-		return -1;
-	*state = h;
-	if (!fx_counter_conf(h, "c1", NULL) || !fx_hub_conf(h, 20000, NULL, NULL) ||
-	    fx_hub_start(h) < 0 || fx_counter_start(h, "c1") < 0) {
-		h_free(h);	/* cmocka skips the teardown of a failed setup */
-		return -1;
-	}
-	return 0;
+	return fx_start_c1_hub(h, 20000);
 }
 
 static int
-teardown(void **state)
+setup(void **state)
 {
-	return h_free(*state);
+	return fx_setup(state, prepare);
 }
 
 /* A well-formed help press from counter c2, published on c1's topic. */
@@ -136,7 +126,7 @@ test_forged_reply_refused(void **state)
 int
 main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, fx_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_forged_event_refused),
 		T(test_forged_reply_refused),

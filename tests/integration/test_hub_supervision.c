@@ -20,24 +20,16 @@
 #define MAINT	"panic/" FX_SITE "/maint/+"
 
 static int
-setup(void **state)
+prepare(struct harness *h)
 {
-	struct harness *h = h_new();
-
-	if (!h)
-		return -1;
-	*state = h;
-	if (!fx_hub_conf(h, 20000, NULL, NULL) || fx_hub_start(h) < 0) {
-		h_free(h);	/* cmocka skips the teardown of a failed setup */
-		return -1;
-	}
-	return 0;
+	return fx_hub_conf(h, 20000, NULL, NULL) &&
+	    fx_hub_start(h) >= 0 ? 0 : -1;
 }
 
 static int
-teardown(void **state)
+setup(void **state)
 {
-	return h_free(*state);
+	return fx_setup(state, prepare);
 }
 
 static pid_t
@@ -140,7 +132,7 @@ test_missed_heartbeats_alert_facility(void **state)
 int
 main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, fx_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_last_will_alerts_facility),
 		T(test_missed_heartbeats_alert_facility),

@@ -20,6 +20,7 @@
 
 #include "clock.h"
 #include "fixtures.h"
+#include "fx_assert.h"
 #include "harness.h"
 #include "proto.h"
 
@@ -30,60 +31,6 @@ struct world {
 	char drill[PROTO_ID_MAX];	/* a drill press */
 	char open[PROTO_ID_MAX];	/* left open, paging */
 };
-
-/* Run panicctl; its output (stdout and stderr) in *out, to free. The log
- * is emptied first, so *out is this run's alone. */
-static int
-pc_done(struct harness *h, char **out, int rc)
-{
-	const char *l;
-
-	*out = h_read(h, "panicctl.log");
-	/* shown by the runner only when the test fails */
-	fprintf(stderr, "# panicctl exited %d:\n", rc);
-	for (l = *out; l && *l; l += strcspn(l, "\n") + (l[strcspn(l, "\n")] ?
-	    1 : 0))
-		fprintf(stderr, "#   %.*s\n", (int)strcspn(l, "\n"), l);
-	/* the harness checks the log only at the end, and it is emptied
-	 * before every run */
-	if (*out && (strstr(*out, "Sanitizer") || strstr(*out,
-	    "runtime error:")))
-		fail_msg("a sanitizer report in panicctl's output");
-	return rc;
-}
-#define PC(h, out, ...) (h_write((h), "panicctl.log", "%s", ""), \
-	pc_done((h), (out), h_run((h), "panicctl", 20000, "panicctl", \
-	__VA_ARGS__, (char *)NULL)))
-
-/* The line of s that starts with prefix, copied into buf; NULL if none. */
-static char *
-line_of(const char *s, const char *prefix, char *buf, size_t size)
-{
-	size_t n = strlen(prefix);
-
-	for (const char *l = s; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') +
-	    1 : NULL) {
-		if (strncmp(l, prefix, n) == 0) {
-			size_t len = strcspn(l, "\n");
-
-			snprintf(buf, size, "%.*s", (int)len, l);
-			return buf;
-		}
-	}
-	return NULL;
-}
-
-/* Split a table line into its columns (runs of spaces separate). */
-static int
-words(char *line, char **w, int max)
-{
-	int n = 0;
-
-	for (char *save = NULL, *t = strtok_r(line, " ", &save); t && n < max;
-	    t = strtok_r(NULL, " ", &save))
-		w[n++] = t;
-	return n;
-}
 
 /* Press, and wait for the page to sup: the incident's id into id. */
 static int
@@ -200,18 +147,17 @@ test_report_by_counter(void **state)
 	struct world *w = *state;
 	char *out, line[512], *c[20];
 
-	assert_int_equal(PC(w->h, &out, "report", "-c",
+	assert_int_equal(FX_PC(w->h, &out, "report", "-c",
 	    h_path(w->h, "hub.conf"), "--last", "1d"), 0);
 	assert_non_null(strstr(out, "report by counter"));
 	assert_non_null(strstr(out, "drills left out: 1"));
-	assert_non_null(line_of(out, "counter ", line, sizeof line));
+	assert_non_null(fx_line_of(out, "counter ", line, sizeof line));
 	assert_non_null(strstr(line, "ack med"));
 	assert_non_null(strstr(line, "ack >1m"));
 	assert_non_null(strstr(line, "scene >3m"));
 	/* c1 1番窓口 incidents acked med p90 max med p90 max step2+ >ack
 	 * >scene open */
-	assert_non_null(line_of(out, "c1 ", line, sizeof line));
-	assert_int_equal(words(line, c, 20), 14);
+	fx_expect_columns(out, "c1 ", line, sizeof line, c, 14);
 	assert_string_equal(c[1], "1番窓口");
 	assert_string_equal(c[2], "3");
 	assert_string_equal(c[3], "2");
@@ -221,16 +167,14 @@ test_report_by_counter(void **state)
 	assert_string_equal(c[11], "0");
 	assert_string_equal(c[12], "0");
 	assert_string_equal(c[13], "1");	/* open */
-	assert_non_null(line_of(out, "all ", line, sizeof line));
-	assert_int_equal(words(line, c, 20), 13);
+	fx_expect_columns(out, "all ", line, sizeof line, c, 13);
 	assert_string_equal(c[1], "3");
 	free(out);
 
 	/* with the drill */
-	assert_int_equal(PC(w->h, &out, "report", "-c",
+	assert_int_equal(FX_PC(w->h, &out, "report", "-c",
 	    h_path(w->h, "hub.conf"), "--last", "1d", "--drills"), 0);
-	assert_non_null(line_of(out, "c1 ", line, sizeof line));
-	assert_int_equal(words(line, c, 20), 14);
+	fx_expect_columns(out, "c1 ", line, sizeof line, c, 14);
 	assert_string_equal(c[2], "4");
 	assert_string_equal(c[3], "3");
 	free(out);
@@ -242,28 +186,26 @@ test_report_by_person_and_category(void **state)
 	struct world *w = *state;
 	char *out, line[512], *c[20];
 
-	assert_int_equal(PC(w->h, &out, "report", "-c",
+	assert_int_equal(FX_PC(w->h, &out, "report", "-c",
 	    h_path(w->h, "hub.conf"), "--last", "1d", "--by", "person"), 0);
 	/* the first acknowledger: sup for one, bak for the escalated one */
-	assert_non_null(line_of(out, "sup ", line, sizeof line));
-	assert_int_equal(words(line, c, 20), 15);	/* name has a space */
+	assert_non_null(fx_line_of(out, "sup ", line, sizeof line));
+	assert_int_equal(fx_words(line, c, 20), 15);	/* name has a space */
 	assert_string_equal(c[3], "1");
-	assert_non_null(line_of(out, "bak ", line, sizeof line));
-	assert_int_equal(words(line, c, 20), 15);
+	fx_expect_columns(out, "bak ", line, sizeof line, c, 15);
 	assert_string_equal(c[3], "1");
 	assert_string_equal(c[11], "1");		/* it escalated */
-	assert_non_null(line_of(out, "- ", line, sizeof line));
+	assert_non_null(fx_line_of(out, "- ", line, sizeof line));
 	assert_non_null(strstr(line, "(not acknowledged)"));
 	free(out);
 
-	assert_int_equal(PC(w->h, &out, "report", "-c",
+	assert_int_equal(FX_PC(w->h, &out, "report", "-c",
 	    h_path(w->h, "hub.conf"), "--last", "1d", "--by", "category"), 0);
-	assert_non_null(line_of(out, "harassment ", line, sizeof line));
-	assert_int_equal(words(line, c, 20), 13);
+	fx_expect_columns(out, "harassment ", line, sizeof line, c, 13);
 	assert_string_equal(c[1], "1");
-	assert_non_null(line_of(out, "complaint ", line, sizeof line));
-	assert_non_null(line_of(out, "none ", line, sizeof line));
-	assert_null(line_of(out, "drill ", line, sizeof line));
+	assert_non_null(fx_line_of(out, "complaint ", line, sizeof line));
+	assert_non_null(fx_line_of(out, "none ", line, sizeof line));
+	assert_null(fx_line_of(out, "drill ", line, sizeof line));
 	free(out);
 }
 
@@ -274,7 +216,7 @@ test_report_csv_and_json(void **state)
 	char *out;
 	cJSON *j, *rows, *total;
 
-	assert_int_equal(PC(w->h, &out, "report", "-c",
+	assert_int_equal(FX_PC(w->h, &out, "report", "-c",
 	    h_path(w->h, "hub.conf"), "--last", "1d", "--bom"), 0);
 	assert_memory_equal(out, "\xef\xbb\xbf" "counter,name,incidents,acked,"
 	    "ack_median_s,", 42);
@@ -282,7 +224,7 @@ test_report_csv_and_json(void **state)
 	assert_non_null(strstr(out, "\r\nall,,3,2,"));
 	free(out);
 
-	assert_int_equal(PC(w->h, &out, "report", "-c",
+	assert_int_equal(FX_PC(w->h, &out, "report", "-c",
 	    h_path(w->h, "hub.conf"), "--last", "1d", "--json"), 0);
 	assert_non_null(j = cJSON_Parse(out));
 	assert_string_equal(cJSON_GetObjectItem(j, "by")->valuestring,
@@ -331,7 +273,7 @@ test_incidents_filters(void **state)
 	char *out, ids[256], want[256];
 
 	snprintf(conf, sizeof conf, "%s", h_path(w->h, "hub.conf"));
-	assert_int_equal(PC(w->h, &out, "incidents", "-c", conf), 0);
+	assert_int_equal(FX_PC(w->h, &out, "incidents", "-c", conf), 0);
 	listed(out, ids, sizeof ids);
 	snprintf(want, sizeof want, "%s,%s,%s,%s", w->ack, w->esc, w->drill,
 	    w->open);
@@ -340,41 +282,42 @@ test_incidents_filters(void **state)
 	assert_non_null(strstr(out, ": 4\n"));
 	free(out);
 
-	assert_int_equal(PC(w->h, &out, "incidents", "-c", conf, "--open"), 0);
+	assert_int_equal(FX_PC(w->h, &out, "incidents", "-c", conf, "--open"),
+	    0);
 	listed(out, ids, sizeof ids);
 	assert_string_equal(ids, w->open);
 	free(out);
 
-	assert_int_equal(PC(w->h, &out, "incidents", "-c", conf, "--person",
+	assert_int_equal(FX_PC(w->h, &out, "incidents", "-c", conf, "--person",
 	    "bak"), 0);
 	listed(out, ids, sizeof ids);
 	assert_string_equal(ids, w->esc);
 	free(out);
 
-	assert_int_equal(PC(w->h, &out, "incidents", "-c", conf, "--kind",
+	assert_int_equal(FX_PC(w->h, &out, "incidents", "-c", conf, "--kind",
 	    "test"), 0);
 	listed(out, ids, sizeof ids);
 	assert_string_equal(ids, w->drill);
 	free(out);
 
-	assert_int_equal(PC(w->h, &out, "incidents", "-c", conf, "--category",
-	    "harassment", "--counter", "c1"), 0);
+	assert_int_equal(FX_PC(w->h, &out, "incidents", "-c", conf,
+	    "--category", "harassment", "--counter", "c1"), 0);
 	listed(out, ids, sizeof ids);
 	assert_string_equal(ids, w->ack);
 	assert_non_null(strstr(out, "大声で威圧"));
 	free(out);
 
 	/* unknown names are errors, not empty lists */
-	assert_int_equal(PC(w->h, &out, "incidents", "-c", conf, "--person",
+	assert_int_equal(FX_PC(w->h, &out, "incidents", "-c", conf, "--person",
 	    "nobody"), 1);
 	assert_non_null(strstr(out, "panicctl: incidents: unknown person "
 	    "\"nobody\""));
 	free(out);
-	assert_int_equal(PC(w->h, &out, "incidents", "-c", conf, "--counter",
+	assert_int_equal(FX_PC(w->h, &out, "incidents", "-c", conf, "--counter",
 	    "c9"), 1);
 	assert_non_null(strstr(out, "unknown counter \"c9\""));
 	free(out);
-	assert_int_equal(PC(w->h, &out, "incidents", "-c", conf, "--kind",
+	assert_int_equal(FX_PC(w->h, &out, "incidents", "-c", conf, "--kind",
 	    "panic"), 2);
 	free(out);
 }
@@ -392,7 +335,7 @@ test_incident_timeline(void **state)
 	};
 
 	snprintf(conf, sizeof conf, "%s", h_path(w->h, "hub.conf"));
-	assert_int_equal(PC(w->h, &out, "incident", w->esc, "-c", conf), 0);
+	assert_int_equal(FX_PC(w->h, &out, "incident", w->esc, "-c", conf), 0);
 	snprintf(head, sizeof head, "incident %s: 1番窓口 (c1), help, closed",
 	    w->esc);
 	assert_non_null(strstr(out, head));
@@ -414,7 +357,7 @@ test_incident_timeline(void **state)
 	assert_non_null(strstr(out, "step 2, mqtt: acked"));
 	free(out);
 
-	assert_int_equal(PC(w->h, &out, "incident", "99999", "-c", conf), 1);
+	assert_int_equal(FX_PC(w->h, &out, "incident", "99999", "-c", conf), 1);
 	assert_non_null(strstr(out, "no incident 99999"));
 	free(out);
 }
@@ -427,11 +370,11 @@ test_status(void **state)
 	char *out, line[512], *c[20], *text;
 
 	snprintf(conf, sizeof conf, "%s", h_path(w->h, "hub.conf"));
-	assert_int_equal(PC(w->h, &out, "status", "-c", conf), 0);
+	assert_int_equal(FX_PC(w->h, &out, "status", "-c", conf), 0);
 	assert_non_null(strstr(out, "hub t: online since "));
-	assert_non_null(line_of(out, "c1 ", line, sizeof line));
+	assert_non_null(fx_line_of(out, "c1 ", line, sizeof line));
 	/* c1 1番窓口 A online DATE TIME ago fw faults hub DATE TIME */
-	assert_int_equal(words(line, c, 20), 12);
+	assert_int_equal(fx_words(line, c, 20), 12);
 	assert_string_equal(c[1], "1番窓口");
 	assert_string_equal(c[3], "online");
 	assert_string_equal(c[8], "none");		/* faults */
@@ -455,11 +398,11 @@ test_status(void **state)
 		assert_non_null(h_write(w->h, "nobroker.conf", "%s", text));
 	}
 	free(text);
-	assert_int_equal(PC(w->h, &out, "status", "-c",
+	assert_int_equal(FX_PC(w->h, &out, "status", "-c",
 	    h_path(w->h, "nobroker.conf"), "--wait", "1000"), 0);
 	assert_non_null(strstr(out, "broker 127.0.0.1:1 unreachable"));
 	assert_non_null(strstr(out, "showing the database only"));
-	assert_non_null(line_of(out, "c1 ", line, sizeof line));
+	assert_non_null(fx_line_of(out, "c1 ", line, sizeof line));
 	assert_non_null(strstr(line, "online"));
 	assert_non_null(strstr(out, "open incidents: 1"));
 	free(out);

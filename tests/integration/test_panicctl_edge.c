@@ -23,6 +23,7 @@
 
 #include "clock.h"
 #include "fixtures.h"
+#include "fx_assert.h"
 #include "harness.h"
 
 #define JST_MS	(9 * 3600 * 1000LL)	/* Asia/Tokyo: +09:00, no DST */
@@ -95,27 +96,6 @@ group_teardown(void **state)
 }
 
 /* ---- helpers ------------------------------------------------------------ */
-
-static int
-pc_done(struct harness *h, char **out, int rc)
-{
-	const char *l;
-
-	*out = h_read(h, "panicctl.log");
-	fprintf(stderr, "# panicctl exited %d:\n", rc);
-	for (l = *out; l && *l; l += strcspn(l, "\n") + (l[strcspn(l, "\n")] ?
-	    1 : 0))
-		fprintf(stderr, "#   %.*s\n", (int)strcspn(l, "\n"), l);
-	/* the harness checks the log only at the end, and it is emptied
-	 * before every run */
-	if (*out && (strstr(*out, "Sanitizer") || strstr(*out,
-	    "runtime error:")))
-		fail_msg("a sanitizer report in panicctl's output");
-	return rc;
-}
-#define PC(h, out, ...) (h_write((h), "panicctl.log", "%s", ""), \
-	pc_done((h), (out), h_run((h), "panicctl", 20000, "panicctl", \
-	__VA_ARGS__, (char *)NULL)))
 
 /* Copy the hub's empty database to name; its path in buf. */
 static const char *
@@ -198,32 +178,6 @@ jst(int y, int mo, int d, int hh, int mm, int ss)
 	return (int64_t)timegm(&tm) * 1000 - JST_MS;
 }
 
-static char *
-line_of(const char *s, const char *prefix, char *buf, size_t size)
-{
-	size_t n = strlen(prefix);
-
-	for (const char *l = s; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') +
-	    1 : NULL) {
-		if (strncmp(l, prefix, n) == 0) {
-			snprintf(buf, size, "%.*s", (int)strcspn(l, "\n"), l);
-			return buf;
-		}
-	}
-	return NULL;
-}
-
-static int
-words(char *line, char **w, int max)
-{
-	int n = 0;
-
-	for (char *save = NULL, *t = strtok_r(line, " ", &save); t && n < max;
-	    t = strtok_r(NULL, " ", &save))
-		w[n++] = t;
-	return n;
-}
-
 /* ---- tests -------------------------------------------------------------- */
 
 /* Nothing in the period: a report of zeros that says so, not an error. */
@@ -238,23 +192,21 @@ test_empty_period(void **state)
 	incident(db, 1, "c03", "help", "complaint", jst(2026, 2, 10, 10, 0, 0),
 	    5000, 60000, 600000, NULL);
 
-	assert_int_equal(PC(h, &out, "report", "-c", h_path(h, "hub.conf"),
+	assert_int_equal(FX_PC(h, &out, "report", "-c", h_path(h, "hub.conf"),
 	    "--db", db, "--from", "2026-01-01", "--to", "2026-01-31"), 0);
 	assert_non_null(strstr(out, "report by counter, 2026-01-01 00:00 – "
 	    "2026-02-01 00:00 (Asia/Tokyo)"));
 	assert_non_null(strstr(out, "\nno incidents in this period\n"));
 	/* every configured counter has its row of zeros */
-	assert_non_null(line_of(out, "c03 ", line, sizeof line));
-	assert_int_equal(words(line, c, 20), 14);
+	fx_expect_columns(out, "c03 ", line, sizeof line, c, 14);
 	assert_string_equal(c[2], "0");
 	assert_string_equal(c[4], "-");
-	assert_non_null(line_of(out, "r1 ", line, sizeof line));
-	assert_non_null(line_of(out, "all ", line, sizeof line));
-	assert_int_equal(words(line, c, 20), 13);
+	assert_non_null(fx_line_of(out, "r1 ", line, sizeof line));
+	fx_expect_columns(out, "all ", line, sizeof line, c, 13);
 	assert_string_equal(c[1], "0");
 	free(out);
 
-	assert_int_equal(PC(h, &out, "report", "-c", h_path(h, "hub.conf"),
+	assert_int_equal(FX_PC(h, &out, "report", "-c", h_path(h, "hub.conf"),
 	    "--db", db, "--from", "2026-01-01", "--to", "2026-01-31",
 	    "--json"), 0);
 	assert_non_null(j = cJSON_Parse(out));
@@ -266,7 +218,8 @@ test_empty_period(void **state)
 	cJSON_Delete(j);
 	free(out);
 
-	assert_int_equal(PC(h, &out, "incidents", "-c", h_path(h, "hub.conf"),
+	assert_int_equal(FX_PC(h, &out, "incidents", "-c",
+	    h_path(h, "hub.conf"),
 	    "--db", db, "--from", "2026-01-01", "--to", "2026-01-31"), 0);
 	assert_string_equal(out, "incidents, 2026-01-01 00:00 – 2026-02-01 "
 	    "00:00 (Asia/Tokyo): 0\n");
@@ -291,10 +244,9 @@ test_open_incidents(void **state)
 	incident(db, 3, "c03", "help", "complaint", now - 900000, 10000, 90000,
 	    300000, "a, \"b\"\nc");
 
-	assert_int_equal(PC(h, &out, "report", "-c", h_path(h, "hub.conf"),
+	assert_int_equal(FX_PC(h, &out, "report", "-c", h_path(h, "hub.conf"),
 	    "--db", db, "--last", "1d"), 0);
-	assert_non_null(line_of(out, "c03 ", line, sizeof line));
-	assert_int_equal(words(line, c, 20), 14);
+	fx_expect_columns(out, "c03 ", line, sizeof line, c, 14);
 	assert_string_equal(c[2], "3");		/* incidents */
 	assert_string_equal(c[3], "2");		/* acked */
 	assert_string_equal(c[4], "15.0s");	/* median of 10 s and 20 s */
@@ -307,24 +259,23 @@ test_open_incidents(void **state)
 	free(out);
 
 	/* a tighter target on scene than the one done well met */
-	assert_int_equal(PC(h, &out, "report", "-c", h_path(h, "hub.conf"),
+	assert_int_equal(FX_PC(h, &out, "report", "-c", h_path(h, "hub.conf"),
 	    "--db", db, "--last", "1d", "--scene-target", "1m",
 	    "--ack-target", "15s"), 0);
 	assert_non_null(strstr(out, "ack >15s"));
-	assert_non_null(line_of(out, "c03 ", line, sizeof line));
-	assert_int_equal(words(line, c, 20), 14);
+	fx_expect_columns(out, "c03 ", line, sizeof line, c, 14);
 	assert_string_equal(c[11], "2");
 	assert_string_equal(c[12], "3");
 	free(out);
 
-	assert_int_equal(PC(h, &out, "incidents", "-c", h_path(h, "hub.conf"),
-	    "--db", db, "--open"), 0);
+	assert_int_equal(FX_PC(h, &out, "incidents", "-c",
+	    h_path(h, "hub.conf"), "--db", db, "--open"), 0);
 	assert_non_null(strstr(out, ": 2\n"));
 	assert_non_null(strstr(out, "emergency  acknowledged"));
 	free(out);
 
-	assert_int_equal(PC(h, &out, "incidents", "-c", h_path(h, "hub.conf"),
-	    "--db", db, "--csv"), 0);
+	assert_int_equal(FX_PC(h, &out, "incidents", "-c",
+	    h_path(h, "hub.conf"), "--db", db, "--csv"), 0);
 	assert_non_null(strstr(out, "id,received,counter,label,kind,state,step,"
 	    "ack_s,acknowledged_by,on_scene_s,category,note\r\n"));
 	assert_non_null(strstr(out, ",3番窓口,help,closed,1,10.0,sup,90.0,"
@@ -347,59 +298,54 @@ test_time_zone_boundary(void **state)
 	incident(db, 2, "r1", "help", NULL, jst(2026, 12, 1, 0, 30, 0), 4000,
 	    -1, 60000, NULL);
 
-	assert_int_equal(PC(h, &out, "incidents", "-c", h_path(h, "hub.conf"),
+	assert_int_equal(FX_PC(h, &out, "incidents", "-c",
+	    h_path(h, "hub.conf"),
 	    "--db", db, "--from", "2026-11-30", "--to", "2026-11-30"), 0);
 	assert_non_null(strstr(out, ": 1\n"));
 	assert_non_null(strstr(out, " 1  2026-11-30 23:59:59  c03 "));
 	free(out);
-	assert_int_equal(PC(h, &out, "incidents", "-c", h_path(h, "hub.conf"),
+	assert_int_equal(FX_PC(h, &out, "incidents", "-c",
+	    h_path(h, "hub.conf"),
 	    "--db", db, "--from", "2026-12-01", "--to", "2026-12-01"), 0);
 	assert_non_null(strstr(out, ": 1\n"));
 	assert_non_null(strstr(out, " 2  2026-12-01 00:30:00  r1 "));
 	free(out);
 	/* a UTC bound is a UTC bound */
-	assert_int_equal(PC(h, &out, "incidents", "-c", h_path(h, "hub.conf"),
-	    "--db", db, "--from", "2026-11-30T15:00Z", "--to",
-	    "2026-12-01T00:00:00Z"), 0);
+	assert_int_equal(FX_PC(h, &out, "incidents", "-c",
+	    h_path(h, "hub.conf"), "--db", db, "--from", "2026-11-30T15:00Z",
+	    "--to", "2026-12-01T00:00:00Z"), 0);
 	assert_non_null(strstr(out, ": 1\n"));
 	assert_non_null(strstr(out, " 2  2026-12-01 00:30:00  r1 "));
 	free(out);
 
-	assert_int_equal(PC(h, &out, "report", "-c", h_path(h, "hub.conf"),
+	assert_int_equal(FX_PC(h, &out, "report", "-c", h_path(h, "hub.conf"),
 	    "--db", db, "--from", "2026-11-30", "--to", "2026-12-01", "--by",
 	    "weekday"), 0);
-	assert_non_null(line_of(out, "Mon ", line, sizeof line));
-	assert_int_equal(words(line, c, 20), 13);
+	fx_expect_columns(out, "Mon ", line, sizeof line, c, 13);
 	assert_string_equal(c[1], "1");
-	assert_non_null(line_of(out, "Tue ", line, sizeof line));
-	assert_int_equal(words(line, c, 20), 13);
+	fx_expect_columns(out, "Tue ", line, sizeof line, c, 13);
 	assert_string_equal(c[1], "1");
-	assert_non_null(line_of(out, "Sun ", line, sizeof line));
-	assert_int_equal(words(line, c, 20), 13);
+	fx_expect_columns(out, "Sun ", line, sizeof line, c, 13);
 	assert_string_equal(c[1], "0");
 	free(out);
 
-	assert_int_equal(PC(h, &out, "report", "-c", h_path(h, "hub.conf"),
+	assert_int_equal(FX_PC(h, &out, "report", "-c", h_path(h, "hub.conf"),
 	    "--db", db, "--from", "2026-11-30", "--to", "2026-12-01", "--by",
 	    "hour"), 0);
-	assert_non_null(line_of(out, "23 ", line, sizeof line));
-	assert_int_equal(words(line, c, 20), 14);
+	fx_expect_columns(out, "23 ", line, sizeof line, c, 14);
 	assert_string_equal(c[1], "23:00–00:00");
 	assert_string_equal(c[2], "1");
-	assert_non_null(line_of(out, "00 ", line, sizeof line));
-	assert_int_equal(words(line, c, 20), 14);
+	fx_expect_columns(out, "00 ", line, sizeof line, c, 14);
 	assert_string_equal(c[2], "1");
-	assert_non_null(line_of(out, "14 ", line, sizeof line));
-	assert_int_equal(words(line, c, 20), 14);
+	fx_expect_columns(out, "14 ", line, sizeof line, c, 14);
 	assert_string_equal(c[2], "0");		/* not the UTC hour */
 	free(out);
 
 	/* zones come from the config: c03 in A, r1 in B */
-	assert_int_equal(PC(h, &out, "report", "-c", h_path(h, "hub.conf"),
+	assert_int_equal(FX_PC(h, &out, "report", "-c", h_path(h, "hub.conf"),
 	    "--db", db, "--from", "2026-11-30", "--to", "2026-12-01", "--by",
 	    "zone"), 0);
-	assert_non_null(line_of(out, "B ", line, sizeof line));
-	assert_int_equal(words(line, c, 20), 14);
+	fx_expect_columns(out, "B ", line, sizeof line, c, 14);
 	assert_string_equal(c[1], "相談室エリア");
 	assert_string_equal(c[2], "1");
 	free(out);
@@ -436,13 +382,14 @@ test_japanese_labels_align(void **state)
 	    12000, 95000, 600000, "大声で威圧");
 	incident(db, 2, "r1", "help", NULL, jst(2026, 11, 3, 10, 0, 0),
 	    61000, -1, 600000, NULL);
-	assert_int_equal(PC(h, &out, "report", "-c", h_path(h, "hub.conf"),
+	assert_int_equal(FX_PC(h, &out, "report", "-c", h_path(h, "hub.conf"),
 	    "--db", db, "--from", "2026-11-01", "--to", "2026-11-30"), 0);
 	for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++) {
 		const char *p;
 		int w;
 
-		assert_non_null(line_of(out, prefixes[i], line, sizeof line));
+		assert_non_null(fx_line_of(out, prefixes[i], line,
+		    sizeof line));
 		/* the end of the "incidents" column: its header word, or the
 		 * count after the label */
 		if (i == 0) {
@@ -466,11 +413,12 @@ test_japanese_labels_align(void **state)
 	free(out);
 
 	/* and in the incidents list, the labels' column */
-	assert_int_equal(PC(h, &out, "incidents", "-c", h_path(h, "hub.conf"),
+	assert_int_equal(FX_PC(h, &out, "incidents", "-c",
+	    h_path(h, "hub.conf"),
 	    "--db", db, "--from", "2026-11-01", "--to", "2026-11-30"), 0);
-	assert_non_null(line_of(out, " 1  ", line, sizeof line));
+	assert_non_null(fx_line_of(out, " 1  ", line, sizeof line));
 	want = dwidth(line, (size_t)(strstr(line, "help") - line));
-	assert_non_null(line_of(out, " 2  ", line, sizeof line));
+	assert_non_null(fx_line_of(out, " 2  ", line, sizeof line));
 	assert_int_equal(dwidth(line, (size_t)(strstr(line, "help") - line)),
 	    want);
 	free(out);
@@ -482,21 +430,21 @@ test_missing_foreign_newer_db(void **state)
 	struct harness *h = *state;
 	char db[512], *out;
 
-	assert_int_equal(PC(h, &out, "report", "-c", h_path(h, "hub.conf"),
+	assert_int_equal(FX_PC(h, &out, "report", "-c", h_path(h, "hub.conf"),
 	    "--db", h_path(h, "nosuch.db")), 1);
 	assert_non_null(strstr(out, "panicctl: report: "));
 	assert_non_null(strstr(out, "nosuch.db: no such file"));
 	free(out);
 
 	assert_non_null(h_write(h, "junk.db", "hello, not a database\n"));
-	assert_int_equal(PC(h, &out, "incidents", "-c", h_path(h, "hub.conf"),
-	    "--db", h_path(h, "junk.db")), 1);
+	assert_int_equal(FX_PC(h, &out, "incidents", "-c",
+	    h_path(h, "hub.conf"), "--db", h_path(h, "junk.db")), 1);
 	assert_non_null(strstr(out, "junk.db: not a hub database"));
 	free(out);
 
 	snprintf(db, sizeof db, "%s", h_path(h, "foreign.db"));
 	sql(db, "CREATE TABLE customers (id INTEGER, name TEXT);");
-	assert_int_equal(PC(h, &out, "incident", "1", "-c",
+	assert_int_equal(FX_PC(h, &out, "incident", "1", "-c",
 	    h_path(h, "hub.conf"), "--db", db), 1);
 	assert_non_null(strstr(out, "foreign.db: not a hub database (schema "
 	    "version 0, no table \"incidents\")"));
@@ -504,14 +452,14 @@ test_missing_foreign_newer_db(void **state)
 
 	assert_non_null(fresh_db(h, "newer.db", db, sizeof db));
 	sql(db, "PRAGMA user_version = 2;");
-	assert_int_equal(PC(h, &out, "report", "-c", h_path(h, "hub.conf"),
+	assert_int_equal(FX_PC(h, &out, "report", "-c", h_path(h, "hub.conf"),
 	    "--db", db), 1);
 	assert_non_null(strstr(out, "newer.db: schema version 2 is newer than "
 	    "this panicctl knows (1)"));
 	free(out);
 
-	assert_int_equal(PC(h, &out, "report", "-c", h_path(h, "nosuch.conf")),
-	    1);
+	assert_int_equal(FX_PC(h, &out, "report", "-c",
+	    h_path(h, "nosuch.conf")), 1);
 	assert_non_null(strstr(out, "nosuch.conf: cannot read file"));
 	free(out);
 }
@@ -552,15 +500,15 @@ test_bad_arguments(void **state)
 		int rc;
 
 		if (cases[i].d)	/* a period that ends before it starts */
-			rc = PC(h, &out, cases[i].a, "-c", conf, cases[i].b,
+			rc = FX_PC(h, &out, cases[i].a, "-c", conf, cases[i].b,
 			    cases[i].c, cases[i].d, "2026-11-01");
 		else if (cases[i].c)
-			rc = PC(h, &out, cases[i].a, "-c", conf, cases[i].b,
+			rc = FX_PC(h, &out, cases[i].a, "-c", conf, cases[i].b,
 			    cases[i].c);
 		else if (cases[i].b)
-			rc = PC(h, &out, cases[i].a, cases[i].b, "-c", conf);
+			rc = FX_PC(h, &out, cases[i].a, cases[i].b, "-c", conf);
 		else
-			rc = PC(h, &out, cases[i].a);
+			rc = FX_PC(h, &out, cases[i].a);
 		assert_int_equal(rc, 2);
 		assert_non_null(strstr(out, cases[i].msg ? cases[i].msg :
 		    "the period is empty: it ends (2026-11-02 00:00) before it "
@@ -568,11 +516,11 @@ test_bad_arguments(void **state)
 		free(out);
 	}
 	/* well formed, but names nobody: an error, not an empty answer */
-	assert_int_equal(PC(h, &out, "pager", "nobody", "-c", conf), 1);
+	assert_int_equal(FX_PC(h, &out, "pager", "nobody", "-c", conf), 1);
 	assert_non_null(strstr(out, "panicctl: pager: unknown person "
 	    "\"nobody\""));
 	free(out);
-	assert_int_equal(PC(h, &out, "incidents", "-c", conf, "--person",
+	assert_int_equal(FX_PC(h, &out, "incidents", "-c", conf, "--person",
 	    "nobody"), 1);
 	assert_non_null(strstr(out, "unknown person \"nobody\""));
 	free(out);
@@ -596,7 +544,7 @@ test_check_gaps(void **state)
 	    "exceptions = ( { type = \"holiday\"; date = \"2026-12-29\";"
 	    " zone = \"B\"; },\n  { type = \"absence\"; date = \"2026-12-30\";"
 	    " person = \"bak\"; } );\n"));
-	assert_int_equal(PC(h, &out, "check", "-c", h_path(h, "gaps.conf"),
+	assert_int_equal(FX_PC(h, &out, "check", "-c", h_path(h, "gaps.conf"),
 	    "--hours", "mon-fri 09:00-18:00"), 1);
 	assert_non_null(strstr(out, "\nMon 12:00–13:00 zone B: nobody on shift "
 	    "(help)\nTue 12:00–13:00 zone B: nobody on shift (help)\n"
@@ -609,7 +557,8 @@ test_check_gaps(void **state)
 
 	/* every minute of the week: the nights and the weekend too, the
 	 * weekend as one range across Sunday midnight into Monday */
-	assert_int_equal(PC(h, &out, "check", "-c", h_path(h, "gaps.conf")), 1);
+	assert_int_equal(FX_PC(h, &out, "check", "-c", h_path(h, "gaps.conf")),
+	    1);
 	assert_non_null(strstr(out, "\nMon 12:00–13:00 zone B: nobody on shift "
 	    "(help)\nMon 18:00–Tue 09:00 zone B: nobody on shift (help)\n"));
 	assert_non_null(strstr(out, "\nFri 18:00–Mon 09:00 zone B: nobody on "
@@ -618,7 +567,7 @@ test_check_gaps(void **state)
 
 	/* a week with its exceptions: a holiday, an absence without a
 	 * replacement */
-	assert_int_equal(PC(h, &out, "check", "-c", h_path(h, "gaps.conf"),
+	assert_int_equal(FX_PC(h, &out, "check", "-c", h_path(h, "gaps.conf"),
 	    "--week", "2026-12-31", "--hours", "mon-fri 09:00-18:00"), 1);
 	assert_non_null(strstr(out, "of the week of 2026-12-31 with its date "
 	    "exceptions"));
@@ -631,7 +580,8 @@ test_check_gaps(void **state)
 	free(out);
 
 	/* covered all week: no gaps, exit 0 */
-	assert_int_equal(PC(h, &out, "check", "-c", h_path(h, "hub.conf")), 0);
+	assert_int_equal(FX_PC(h, &out, "check", "-c", h_path(h, "hub.conf")),
+	    0);
 	assert_non_null(strstr(out, "valid: 4 people, 2 zones, 3 counters, "
 	    "2 shifts, 0 exceptions\n"));
 	assert_non_null(strstr(out, "\nno gaps\n"));
@@ -640,7 +590,8 @@ test_check_gaps(void **state)
 	/* rules that do not load: the reason, with file and line */
 	assert_non_null(edge_conf(h, "bad.conf", "  { zone = \"C\"; "
 	    EDGE_ALL_WEEK " supervisor = \"sup\"; }\n", NULL));
-	assert_int_equal(PC(h, &out, "check", "-c", h_path(h, "bad.conf")), 1);
+	assert_int_equal(FX_PC(h, &out, "check", "-c", h_path(h, "bad.conf")),
+	    1);
 	assert_non_null(strstr(out, "bad.conf:"));
 	assert_non_null(strstr(out, "zone"));
 	free(out);
@@ -693,18 +644,17 @@ test_care(void **state)
 	    "    since = \"2026-04-01\"; }\n"
 	    ");\n"));
 
-	assert_int_equal(PC(h, &out, "care", "-c", h_path(h, "hub.conf"),
+	assert_int_equal(FX_PC(h, &out, "care", "-c", h_path(h, "hub.conf"),
 	    "--db", db, "--staffing", h_path(h, "staffing.conf")), 0);
 	assert_non_null(strstr(out, "last 90 days"));
-	assert_non_null(line_of(out, "yamada ", line, sizeof line));
+	assert_non_null(fx_line_of(out, "yamada ", line, sizeof line));
 	/* yamada 山田 太郎 c03 3 4 DATE TIME yes */
-	assert_int_equal(words(line, c, 20), 9);
+	assert_int_equal(fx_words(line, c, 20), 9);
 	assert_string_equal(c[3], "c03");
 	assert_string_equal(c[4], "3");
 	assert_string_equal(c[5], "4");
 	assert_string_equal(c[8], "yes");
-	assert_non_null(line_of(out, "kimura ", line, sizeof line));
-	assert_int_equal(words(line, c, 20), 8);
+	fx_expect_columns(out, "kimura ", line, sizeof line, c, 8);
 	assert_string_equal(c[4], "0");
 	assert_string_equal(c[6], "-");
 	assert_string_equal(c[7], "no");
@@ -713,11 +663,10 @@ test_care(void **state)
 	    "nobody on the staffing list on duty: 1\n"));
 	free(out);
 
-	assert_int_equal(PC(h, &out, "care", "-c", h_path(h, "hub.conf"),
+	assert_int_equal(FX_PC(h, &out, "care", "-c", h_path(h, "hub.conf"),
 	    "--db", db, "--staffing", h_path(h, "staffing.conf"),
 	    "--threshold", "4", "--days", "30"), 0);
-	assert_non_null(line_of(out, "yamada ", line, sizeof line));
-	assert_int_equal(words(line, c, 20), 9);
+	fx_expect_columns(out, "yamada ", line, sizeof line, c, 9);
 	assert_string_equal(c[4], "2");
 	assert_string_equal(c[8], "no");
 	free(out);
@@ -726,7 +675,7 @@ test_care(void **state)
 	assert_non_null(h_write(h, "bad-staffing.conf", "staffing = (\n"
 	    "  { person = \"x\"; counter = \"c99\"; days = [ \"mon\" ];"
 	    " from = \"09:00\"; to = \"10:00\"; } );\n"));
-	assert_int_equal(PC(h, &out, "care", "-c", h_path(h, "hub.conf"),
+	assert_int_equal(FX_PC(h, &out, "care", "-c", h_path(h, "hub.conf"),
 	    "--db", db, "--staffing", h_path(h, "bad-staffing.conf")), 1);
 	assert_non_null(strstr(out, "bad-staffing.conf:2: staffing.[0].counter: "
 	    "unknown counter \"c99\""));
