@@ -7,7 +7,10 @@ UNIT_HUB      := $(basename $(notdir $(wildcard tests/unit/hub/test_*.c)))
 INTEGRATION   := $(basename $(notdir $(wildcard tests/integration/test_*.c)))
 
 HARNESS_OBJS := $(BUILD)/tests/integration/harness.o \
-	$(BUILD)/tests/integration/fixtures.o
+	$(BUILD)/tests/integration/fixtures.o $(BUILD)/tests/support/sys.o
+
+# tests/support: process and port chores shared with the benchmarks
+$(BUILD)/tests/integration/%.o: ALL_CFLAGS += -Itests/support
 
 TEST_PROGRAMS := $(addprefix $(BUILD)/tests/unit/, $(UNIT_COMMON) \
 	$(UNIT_FIRMWARE) $(UNIT_HUB)) \

@@ -1,6 +1,7 @@
 /* bench.c: the private world, clients, statistics and /proc readings that
  * the bench programs share; see bench.h. */
 #include "bench.h"
+#include "sys.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -183,26 +184,6 @@ bench_spawn(struct bench_world *w, const char *log, const char *exe,
 	return pid;
 }
 
-/* Reap pid within timeout_ms; the wait status, or -1. Sleeps through a
- * stop request: the children must go whatever happens. */
-static int
-bench_reap(pid_t pid, int timeout_ms)
-{
-	struct timespec ts = { 0, 5000000L };
-	int st;
-
-	for (int waited = 0; waited <= timeout_ms; waited += 5) {
-		pid_t r = waitpid(pid, &st, WNOHANG);
-
-		if (r == pid)
-			return st;
-		if (r < 0)
-			return -1;
-		nanosleep(&ts, NULL);
-	}
-	return -1;
-}
-
 int
 bench_stop(struct bench_world *w, pid_t pid, int timeout_ms)
 {
@@ -211,9 +192,9 @@ bench_stop(struct bench_world *w, pid_t pid, int timeout_ms)
 	if (pid <= 0)
 		return -1;
 	kill(pid, SIGTERM);
-	if ((st = bench_reap(pid, timeout_ms)) < 0) {
+	if ((st = sys_reap(pid, timeout_ms)) < 0) {
 		kill(pid, SIGKILL);
-		st = bench_reap(pid, 2000);
+		st = sys_reap(pid, 2000);
 	}
 	for (int i = 0; i < BENCH_PROCS_MAX; i++)
 		if (w->procs[i] == pid)
@@ -245,15 +226,6 @@ bench_wait_log(struct bench_world *w, const char *log, const char *needle,
 	return -1;
 }
 
-static int
-bench_rm(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 /* The last lines of every log in the world, to say why a run failed. */
 static void
 bench_tails(struct bench_world *w)
@@ -281,7 +253,7 @@ bench_world_free(struct bench_world *w, int failed)
 		if (w->procs[i] <= 0)
 			continue;
 		kill(w->procs[i], SIGKILL);
-		bench_reap(w->procs[i], 2000);
+		sys_reap(w->procs[i], 2000);
 		w->procs[i] = 0;
 	}
 	if (!w->dir[0])
@@ -291,38 +263,8 @@ bench_world_free(struct bench_world *w, int failed)
 	if (getenv("BENCH_KEEP"))
 		bench_note("kept %s", w->dir);
 	else
-		nftw(w->dir, bench_rm, 16, FTW_DEPTH | FTW_PHYS);
+		sys_rm_tree(w->dir);
 	w->dir[0] = '\0';
-}
-
-static int
-bench_free_port(void)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	socklen_t sl = sizeof sa;
-	int fd = socket(AF_INET, SOCK_STREAM, 0), port = -1;
-
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&sa, &sl) == 0)
-		port = ntohs(sa.sin_port);
-	if (fd >= 0)
-		close(fd);
-	return port;
-}
-
-static int
-bench_port_open(int port)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	int fd = socket(AF_INET, SOCK_STREAM, 0), ok;
-
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	sa.sin_port = htons((uint16_t)port);
-	ok = fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
-	if (fd >= 0)
-		close(fd);
-	return ok;
 }
 
 int
@@ -336,7 +278,7 @@ bench_broker(struct bench_world *w, const char *name, int nodelay, pid_t *pid)
 	/* A free port may be taken between our look and the broker's bind:
 	 * then the broker exits and we try another. */
 	for (int attempt = 0; attempt < 5; attempt++) {
-		int port = bench_free_port(), status;
+		int port = sys_free_port(), status;
 
 		/* As root, mosquitto would change to its own user, and a
 		 * change of credentials clears PR_SET_PDEATHSIG: stay us. */
@@ -351,7 +293,7 @@ bench_broker(struct bench_world *w, const char *name, int nodelay, pid_t *pid)
 		if ((*pid = bench_spawn(w, name, BENCH_MOSQUITTO, args)) < 0)
 			return -1;
 		for (int i = 0; i < 500; i++) {
-			if (bench_port_open(port))
+			if (sys_port_open(port))
 				return port;
 			if (waitpid(*pid, &status, WNOHANG) == *pid)
 				break;

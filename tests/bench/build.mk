@@ -6,7 +6,7 @@ BENCH_DIR      := $(BUILD)/bench
 BENCH_SUITES   := bench_latency bench_idle
 BENCH_PROGRAMS := $(addprefix $(BENCH_DIR)/, $(BENCH_SUITES) bench_load \
 	bench_relay)
-BENCH_OBJS     := $(BUILD)/tests/bench/bench.o
+BENCH_OBJS     := $(BUILD)/tests/bench/bench.o $(BUILD)/tests/support/sys.o
 BENCH_LIBS      = $(LIB_PAHO) $(LIB_CJSON) $(LIB_CONFIG) $(LIB_SQLITE) -lm
 
 $(BENCH_PROGRAMS): $(BENCH_DIR)/%: $(BUILD)/tests/bench/%.o $(BENCH_OBJS) \
@@ -16,3 +16,5 @@ $(BENCH_PROGRAMS): $(BENCH_DIR)/%: $(BUILD)/tests/bench/%.o $(BENCH_OBJS) \
 
 bench: all $(BENCH_PROGRAMS)
 	@bash tests/bench/run $(BIN) $(BENCH_DIR)
+
+$(BUILD)/tests/bench/%.o: ALL_CFLAGS += -Itests/support

@@ -23,48 +23,9 @@
 
 #include "clock.h"
 #include "mqtt.h"
+#include "sys.h"
 
 #define H_MOSQUITTO "/usr/sbin/mosquitto"
-
-static void
-h_sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
-/* A loopback port nobody listens on right now. The broker binds it a moment
- * later; if someone else wins the race the broker exits and we retry. */
-static int
-h_free_port(void)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	socklen_t sl = sizeof sa;
-	int fd = socket(AF_INET, SOCK_STREAM, 0), port = -1;
-
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&sa, &sl) == 0)
-		port = ntohs(sa.sin_port);
-	if (fd >= 0)
-		close(fd);
-	return port;
-}
-
-static int
-h_port_open(int port)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	int fd = socket(AF_INET, SOCK_STREAM, 0), ok;
-
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	sa.sin_port = htons((uint16_t)port);
-	ok = fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
-	if (fd >= 0)
-		close(fd);
-	return ok;
-}
 
 const char *
 h_path(struct harness *h, const char *name)
@@ -183,24 +144,6 @@ h_spawn(struct harness *h, const char *logname, const char *prog, ...)
 	return pid;
 }
 
-/* Reap pid within timeout_ms; returns the wait status or -1. */
-static int
-h_reap(pid_t pid, int timeout_ms)
-{
-	int status;
-
-	for (int waited = 0; waited <= timeout_ms; waited += 5) {
-		pid_t r = waitpid(pid, &status, WNOHANG);
-
-		if (r == pid)
-			return status;
-		if (r < 0)
-			return -1;
-		h_sleep_ms(5);
-	}
-	return -1;
-}
-
 int
 h_run(struct harness *h, const char *logname, int timeout_ms,
     const char *prog, ...)
@@ -214,10 +157,10 @@ h_run(struct harness *h, const char *logname, int timeout_ms,
 	va_end(ap);
 	if (pid < 0)
 		return -1;
-	st = h_reap(pid, timeout_ms);
+	st = sys_reap(pid, timeout_ms);
 	if (st < 0) {
 		kill(pid, SIGKILL);
-		h_reap(pid, 1000);
+		sys_reap(pid, 1000);
 	}
 	h_untrack(h, pid);
 	return st >= 0 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
@@ -233,10 +176,10 @@ h_kill(struct harness *h, pid_t pid, int sig)
 	kill(pid, sig);
 	if (sig != SIGKILL && sig != SIGTERM && sig != SIGINT)
 		return 0;
-	st = h_reap(pid, 5000);
+	st = sys_reap(pid, 5000);
 	if (st < 0) {
 		kill(pid, SIGKILL);
-		st = h_reap(pid, 2000);
+		st = sys_reap(pid, 2000);
 	}
 	h_untrack(h, pid);
 	return st;
@@ -300,11 +243,11 @@ h_broker_try(struct harness *h, int port)
 	h->broker = h_spawn(h, "mosquitto", H_MOSQUITTO, "-c",
 	    h_path(h, "mosquitto.conf"), (char *)NULL);
 	for (int i = 0; i < 500; i++) {
-		if (h_port_open(port))
+		if (sys_port_open(port))
 			return 0;
 		if (!h_alive(h, h->broker))
 			break;
-		h_sleep_ms(10);
+		sys_sleep_ms(10);
 	}
 	h_kill(h, h->broker, SIGKILL);
 	h->broker = 0;
@@ -323,7 +266,7 @@ h_broker_start(struct harness *h)
 		return -1;
 	}
 	for (int attempt = 0; attempt < 5; attempt++) {
-		int port = h_free_port();
+		int port = sys_free_port();
 
 		if (port > 0 && h_broker_try(h, port) == 0) {
 			h->port = port;
@@ -600,15 +543,6 @@ h_new(void)
 	return h;
 }
 
-static int
-h_rm(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 /* Show the processes' logs as TAP comments: the runner prints a test's
  * output only when it failed, and then these say why. */
 static void
@@ -672,9 +606,9 @@ h_free(struct harness *h)
 	for (int i = 0; i < H_MAX_PROCS; i++) {
 		if (h->procs[i].pid > 0 && h->procs[i].pid != h->broker) {
 			kill(h->procs[i].pid, SIGTERM);
-			if (h_reap(h->procs[i].pid, 3000) < 0) {
+			if (sys_reap(h->procs[i].pid, 3000) < 0) {
 				kill(h->procs[i].pid, SIGKILL);
-				h_reap(h->procs[i].pid, 2000);
+				sys_reap(h->procs[i].pid, 2000);
 			}
 			h->procs[i].pid = 0;
 		}
@@ -684,7 +618,7 @@ h_free(struct harness *h)
 		rc = -1;
 	h_dump_logs(h);
 	if (!getenv("HARNESS_KEEP"))
-		nftw(h->dir, h_rm, 16, FTW_DEPTH | FTW_PHYS);
+		sys_rm_tree(h->dir);
 	else
 		fprintf(stderr, "# harness: kept %s\n", h->dir);
 	for (size_t i = 0; i < h->nmsgs; i++) {
