@@ -10,15 +10,16 @@
 
 #include "proto.h"
 
-/* The schema version this panicctl reads (hub/store.c's migrations). */
-#define DB_SCHEMA_VERSION 1
+/* The newest schema version this panicctl reads (hub/store.c's migrations).
+ * Older versions are read too: version 1 lacks only version 2's indexes. */
+#define DB_SCHEMA_VERSION 2
 
 struct db;
 
 /* Open path read-only and check that it is a hub database of a version
  * this panicctl knows. Returns the handle, or NULL with a message in err
  * ("hub.db: no such file", "hub.db: not a hub database (...)",
- * "hub.db: schema version 2 is newer than this panicctl knows (1)"). */
+ * "hub.db: schema version 3 is newer than this panicctl knows (2)"). */
 struct db *db_open(const char *path, char *err, size_t errlen);
 void db_close(struct db *db);
 /* The last SQLite error, for messages. */

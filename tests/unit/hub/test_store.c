@@ -412,6 +412,84 @@ test_counter_status(void **state)
 	store_close(s);
 }
 
+static int
+fx_has(struct fx *f, const char *type, const char *name)
+{
+	char q[160], v[16];
+
+	snprintf(q, sizeof q, "SELECT count(*) FROM sqlite_master WHERE "
+	    "type = '%s' AND name = '%s'", type, name);
+	fx_query(f, q, v, sizeof v);
+	return atoi(v);
+}
+
+/* A fresh database is at version 2 with its indexes and meta; a version-1
+ * database, with or without the meta table that hubs of version 1 added at
+ * start, is migrated to 2 with its rows intact. */
+static void
+test_migration_2(void **state)
+{
+	static const char *const idx[] = {
+		"incidents_received", "acks_incident", "log_incident"
+	};
+	struct fx *f = *state;
+	struct store *s = fx_open(f);
+	struct incident inc, got;
+	int64_t v = -1;
+	char out[64];
+
+	fx_query(f, "PRAGMA user_version", out, sizeof out);
+	assert_int_equal(atoi(out), 2);
+	assert_int_equal(STORE_SCHEMA_VERSION, 2);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(fx_has(f, "index", idx[i]), 1);
+	assert_int_equal(fx_has(f, "table", "meta"), 1);
+
+	make_incident(&inc, 7, PROTO_IST_CLOSED);
+	store_begin(s);
+	store_incident_save(s, &inc);
+	store_ack_add(s, 7, "sato", 1, 5100);
+	store_log(s, 5000, "state", 7, NULL, "paging", 6);
+	store_log(s, 5001, "in", 0, "t/x", "{}", 2);
+	assert_int_equal(store_meta_put(s, "incident_ids_reserved", 32), 0);
+	assert_int_equal(store_commit(s), 0);
+	store_close(s);
+
+	for (int with_meta = 1; with_meta >= 0; with_meta--) {
+		/* back to exactly the version-1 schema (meta optional) */
+		fx_exec(f, "DROP INDEX incidents_received;"
+		    " DROP INDEX acks_incident; DROP INDEX log_incident;"
+		    " PRAGMA user_version = 1;");
+		if (!with_meta)
+			fx_exec(f, "DROP TABLE meta;");
+		for (int i = 0; i < 3; i++)
+			assert_int_equal(fx_has(f, "index", idx[i]), 0);
+		assert_int_equal(fx_has(f, "table", "meta"), with_meta);
+
+		s = fx_open(f);
+		fx_query(f, "PRAGMA user_version", out, sizeof out);
+		assert_int_equal(atoi(out), 2);
+		for (int i = 0; i < 3; i++)
+			assert_int_equal(fx_has(f, "index", idx[i]), 1);
+		assert_int_equal(fx_has(f, "table", "meta"), 1);
+		assert_int_equal(store_meta_get(s, "incident_ids_reserved", &v),
+		    with_meta);
+		if (with_meta)
+			assert_true(v == 32);
+		assert_int_equal(store_incident_load(s, 7, &got), 1);
+		assert_int_equal(got.state, PROTO_IST_CLOSED);
+		assert_int_equal(got.npeople, 2);
+		store_close(s);
+		fx_query(f, "SELECT count(*) FROM acks WHERE incident = 7",
+		    out, sizeof out);
+		assert_int_equal(atoi(out), 1);
+		fx_query(f, "SELECT count(*) FROM log", out, sizeof out);
+		assert_int_equal(atoi(out), 2);
+		fx_query(f, "SELECT count(*) FROM incidents", out, sizeof out);
+		assert_int_equal(atoi(out), 1);
+	}
+}
+
 static void
 test_future_schema_refused(void **state)
 {
@@ -439,6 +517,7 @@ main(void)
 		T(test_incident_load_and_meta),
 		T(test_pages_and_acks),
 		T(test_counter_status),
+		T(test_migration_2),
 		T(test_future_schema_refused),
 	};
 
