@@ -367,22 +367,30 @@ store_close(struct store *s)
 	free(s);
 }
 
-int
-store_event_find(struct store *s, const char *id, int64_t *incident)
+/* Run the one-row lookup statement which by text key: 1 and *out set when
+ * a row matches, 0 when none does, -1 on error. */
+static int
+store_lookup_int(struct store *s, enum store_st which, const char *key, int64_t *out)
 {
-	sqlite3_stmt *st = store_stmt(s, ST_EVENT_FIND);
+	sqlite3_stmt *st = store_stmt(s, which);
 	int rc;
 
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
-		*incident = sqlite3_column_int64(st, 0);
+		*out = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
 		return 1;
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_event_find(struct store *s, const char *id, int64_t *incident)
+{
+	return store_lookup_int(s, ST_EVENT_FIND, id, incident);
 }
 
 int
@@ -624,19 +632,7 @@ store_incident_last(struct store *s, const char *counter,
 int
 store_meta_get(struct store *s, const char *key, int64_t *value)
 {
-	sqlite3_stmt *st = store_stmt(s, ST_META_GET);
-	int rc;
-
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*value = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	return rc == SQLITE_DONE ? 0 : -1;
+	return store_lookup_int(s, ST_META_GET, key, value);
 }
 
 int

@@ -109,27 +109,19 @@ bench_world_init(struct bench_world *w, const char *what, const char *bindir)
 const char *
 bench_path(struct bench_world *w, const char *name)
 {
-	static char bufs[8][512];
-	static unsigned slot;
-	char *b = bufs[slot++ % 8];
-
-	snprintf(b, sizeof bufs[0], "%s/%s", w->dir, name);
-	return b;
+	return sys_path(w->dir, name);
 }
 
 const char *
 bench_write(struct bench_world *w, const char *name, const char *fmt, ...)
 {
-	const char *p = bench_path(w, name);
-	FILE *f = fopen(p, "w");
+	const char *p;
 	va_list ap;
 
-	if (!f)
-		return NULL;
 	va_start(ap, fmt);
-	vfprintf(f, fmt, ap);
+	p = sys_vwrite(bench_path(w, name), fmt, ap);
 	va_end(ap);
-	return fclose(f) == 0 ? p : NULL;
+	return p;
 }
 
 pid_t

@@ -30,27 +30,19 @@
 const char *
 h_path(struct harness *h, const char *name)
 {
-	static char bufs[8][512];
-	static int slot;
-	char *b = bufs[slot++ % 8];
-
-	snprintf(b, sizeof bufs[0], "%s/%s", h->dir, name);
-	return b;
+	return sys_path(h->dir, name);
 }
 
 const char *
 h_write(struct harness *h, const char *name, const char *fmt, ...)
 {
-	const char *p = h_path(h, name);
-	FILE *f = fopen(p, "w");
+	const char *p;
 	va_list ap;
 
-	if (!f)
-		return NULL;
 	va_start(ap, fmt);
-	vfprintf(f, fmt, ap);
+	p = sys_vwrite(h_path(h, name), fmt, ap);
 	va_end(ap);
-	return fclose(f) == 0 ? p : NULL;
+	return p;
 }
 
 char *

@@ -80,3 +80,25 @@ sys_rm_tree(const char *dir)
 {
 	return nftw(dir, sys_rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
+
+const char *
+sys_path(const char *dir, const char *name)
+{
+	static char bufs[8][512];
+	static unsigned slot;
+	char *b = bufs[slot++ % 8];
+
+	snprintf(b, sizeof bufs[0], "%s/%s", dir, name);
+	return b;
+}
+
+const char *
+sys_vwrite(const char *path, const char *fmt, va_list ap)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return NULL;
+	vfprintf(f, fmt, ap);
+	return fclose(f) == 0 ? path : NULL;
+}

@@ -4,6 +4,7 @@
 #ifndef PANIC_TEST_SYS_H
 #define PANIC_TEST_SYS_H
 
+#include <stdarg.h>
 #include <sys/types.h>
 
 /* A loopback TCP port nobody listens on right now, or -1. A server started
@@ -17,5 +18,10 @@ int sys_reap(pid_t pid, int timeout_ms);
 /* Remove a directory tree; returns 0 or -1. */
 int sys_rm_tree(const char *dir);
 void sys_sleep_ms(int ms);
+/* "dir/name" in a static buffer rotating over 8 slots. */
+const char *sys_path(const char *dir, const char *name);
+/* Write a file from a format and its arguments; returns path, or NULL. */
+const char *sys_vwrite(const char *path, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 
 #endif
