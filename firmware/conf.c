@@ -39,7 +39,7 @@ static const struct cfg_knob top_knobs[] = {
 	K_ID("site", struct conf, site, 1, NULL),
 	K_ID("counter", struct conf, counter, 1, NULL),
 	K_ID("topic_prefix", struct conf, topic_prefix, 0, PROTO_DEFAULT_PREFIX),
-	K_STR("outbox", struct conf, outbox, "/var/lib/counterd/outbox.db"),
+	K_STR("outbox", struct conf, outbox, "/var/lib/counterd/outbox.journal"),
 	K_INT("heartbeat_s", struct conf, heartbeat_s, 30, 1, 3600),
 	K_INT("confirm_timeout_s", struct conf, confirm_timeout_s, 5, 1, 600),
 	K_BOOL("syslog", struct conf, syslog, 0),

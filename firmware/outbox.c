@@ -1,161 +1,331 @@
-/* outbox.c: the durable event queue, and the only firmware file that
- * includes <sqlite3.h>. Seq numbers are reserved in blocks ahead of use, so
- * an event published before its commit can never have its id reused after
- * a crash; when the disk cannot keep the reservation, ids move to a boot
- * id held in memory instead. */
+/* outbox.c: the durable event queue, kept in an fsync'd journal
+ * (journal.c). The queue itself lives in memory, and the file is the
+ * history that rebuilds it: events pushed, receipts, attempts, discreet
+ * incidents, and the reservation of seq numbers. Seq numbers are reserved
+ * in blocks ahead of use, so an event published before its commit can
+ * never have its id reused after a crash; when the disk cannot keep the
+ * reservation, ids move to a boot id held in memory instead. */
 #include "outbox.h"
 
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
 
+#include "journal.h"
+#include "log.h"
+
 #define OUTBOX_RESERVE	64	/* seq numbers reserved per commit */
-#define OUTBOX_CACHE	"-64"	/* page cache, KiB: the file is tiny */
 /* Seq numbers of a memory-only outbox start high and at random, so that
  * when its events are committed into a file at last they cannot meet the
- * file's own seq numbers (the table's key) nor an earlier memory run's. */
+ * file's own seq numbers nor an earlier memory run's. */
 #define OUTBOX_MEMORY_SEQ	(UINT64_C(1) << 48)
 #define OUTBOX_SEQ_MAX		UINT64_C(9007199254740991)	/* 2^53 - 1 */
+/* The journal is rewritten with only what is live once it grows past
+ * this plus a margin per pending event. */
+#define OUTBOX_COMPACT_BYTES	16384
+#define OUTBOX_EVENT_BYTES	256
 
+/* Record types in the journal. */
 enum {
-	ST_INSERT, ST_RESERVE, ST_DELETE, ST_SELECT, ST_ATTEMPT, ST_COUNT,
-	ST_MAX
+	REC_BOOT = 'B',		/* the file's boot id; first, once */
+	REC_RESERVE = 'R',	/* u64: seq below this may have been used */
+	REC_EVENT = 'E',	/* an event pushed */
+	REC_ACK = 'A',		/* id: its receipt arrived */
+	REC_ATTEMPT = 'T',	/* u32 attempts, id */
+	REC_DISCREET = 'D',	/* incident kept dark */
+	REC_UNDISCREET = 'd',	/* incident over */
 };
 
-static const char *const outbox_sql[ST_MAX] = {
-	[ST_INSERT] = "INSERT INTO events (seq, id, counter, boot, kind, "
-	    "gesture, button, pressed_ms, held_ms, upgrades, attempts) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-	[ST_RESERVE] = "UPDATE meta SET value = ?1 WHERE key = 'reserved' "
-	    "AND CAST(value AS INTEGER) < ?1",
-	[ST_DELETE] = "DELETE FROM events WHERE id = ?1",
-	[ST_SELECT] = "SELECT seq, id, counter, boot, kind, gesture, button, "
-	    "pressed_ms, held_ms, upgrades, attempts FROM events "
-	    "WHERE seq > ?1 ORDER BY seq LIMIT ?2",
-	[ST_ATTEMPT] = "UPDATE events SET attempts = ?2 WHERE id = ?1",
-	[ST_COUNT] = "SELECT count(*) FROM events",
+struct outbox_entry {
+	struct proto_event ev;
+	int saved;		/* in the journal */
 };
-
-/* The page cache is capped first: the default would let a backlog grow it
- * to 2 MB on a board that has a few MB to spare. */
-static const char outbox_schema[] =
-	"PRAGMA cache_size=" OUTBOX_CACHE ";"
-	"PRAGMA journal_mode=WAL;"
-	"PRAGMA synchronous=FULL;"
-	"CREATE TABLE IF NOT EXISTS meta ("
-	"  key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-	"CREATE TABLE IF NOT EXISTS events ("
-	"  seq INTEGER PRIMARY KEY,"	/* order of pressing */
-	"  id TEXT NOT NULL UNIQUE, counter TEXT NOT NULL,"
-	"  boot TEXT NOT NULL, kind TEXT NOT NULL, gesture TEXT NOT NULL,"
-	"  button TEXT NOT NULL, pressed_ms INTEGER NOT NULL,"
-	"  held_ms INTEGER NOT NULL, upgrades TEXT NOT NULL,"
-	"  attempts INTEGER NOT NULL);"
-	"CREATE TABLE IF NOT EXISTS discreet ("
-	"  incident TEXT PRIMARY KEY);";
 
 struct outbox {
-	sqlite3 *db;			/* NULL: memory only */
-	sqlite3_stmt *st[ST_MAX];
+	struct journal *j;		/* NULL: memory only */
+	struct jbatch batch;
 	char counter[PROTO_ID_MAX];
 	char boot[PROTO_ID_MAX];	/* of the ids handed out now */
+	char file_boot[PROTO_ID_MAX];	/* the journal's */
 	int boot_in_memory;		/* boot is not the file's */
 	uint64_t next_seq;		/* next to hand out */
 	uint64_t reserved;		/* seq below this may be handed out */
-	int nunsaved;
-	struct proto_event unsaved[OUTBOX_UNSAVED_MAX];
+	uint64_t file_mark;		/* the journal's reservation */
+	struct outbox_entry *q;		/* pending, by seq */
+	int nq, capq, nunsaved;
+	char discreet[OUTBOX_DISCREET_MAX][PROTO_ID_MAX];	/* oldest first */
+	int ndiscreet;
 };
 
-static int
-outbox_exec(struct outbox *ob, const char *sql)
+/* ---- encoding of records ---------------------------------------------- */
+
+/* A payload under construction; strings are a length byte and bytes. */
+struct outbox_rec {
+	unsigned char b[JOURNAL_RECORD_MAX];
+	size_t n;
+	int bad;
+};
+
+static void
+rec_bytes(struct outbox_rec *r, const void *p, size_t n)
 {
-	return sqlite3_exec(ob->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
-}
-
-/* Run a prepared statement with no result rows to completion. */
-static int
-outbox_step_done(sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
-/* Run sql with ?1 bound to text arg (may be NULL: nothing bound). */
-static int
-outbox_run(struct outbox *ob, const char *sql, const char *arg)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if (sqlite3_prepare_v2(ob->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	if (arg)
-		sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-	sqlite3_finalize(st);
-	return rc;
-}
-
-static int
-outbox_meta_get(struct outbox *ob, const char *key, char *buf, size_t size)
-{
-	sqlite3_stmt *st;
-	int rc = -1;
-
-	if (sqlite3_prepare_v2(ob->db, "SELECT value FROM meta WHERE key = ?1",
-	    -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		snprintf(buf, size, "%s", (const char *)sqlite3_column_text(st, 0));
-		rc = 0;
+	if (r->bad || n > sizeof r->b - r->n) {
+		r->bad = 1;
+		return;
 	}
-	sqlite3_finalize(st);
-	return rc;
+	memcpy(r->b + r->n, p, n);
+	r->n += n;
 }
 
-static int
-outbox_meta_put(struct outbox *ob, const char *key, const char *value)
+static void
+rec_u64(struct outbox_rec *r, uint64_t v)
 {
-	sqlite3_stmt *st;
-	int rc;
+	unsigned char b[8];
 
-	if (sqlite3_prepare_v2(ob->db, "INSERT OR REPLACE INTO meta (key, value) "
-	    "VALUES (?1, ?2)", -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-	sqlite3_finalize(st);
-	return rc;
+	journal_put_u64(b, v);
+	rec_bytes(r, b, sizeof b);
 }
 
-/* The highest seq in the table, 0 when empty. */
-static int
-outbox_max_seq(struct outbox *ob, uint64_t *top)
+static void
+rec_u32(struct outbox_rec *r, uint32_t v)
 {
-	sqlite3_stmt *st;
-	int rc = -1;
+	unsigned char b[4];
 
-	if (sqlite3_prepare_v2(ob->db, "SELECT coalesce(max(seq), 0) FROM "
-	    "events", -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*top = (uint64_t)sqlite3_column_int64(st, 0);
-		rc = 0;
+	journal_put_u32(b, v);
+	rec_bytes(r, b, sizeof b);
+}
+
+static void
+rec_str(struct outbox_rec *r, const char *s)
+{
+	size_t n = strlen(s);
+	unsigned char len = (unsigned char)n;
+
+	if (n > 255) {
+		r->bad = 1;
+		return;
 	}
-	sqlite3_finalize(st);
-	return rc;
+	rec_bytes(r, &len, 1);
+	rec_bytes(r, s, n);
 }
+
+static void
+batch_rec(struct outbox *ob, int type, const struct outbox_rec *r)
+{
+	if (r->bad)
+		ob->batch.failed = 1;
+	else
+		jbatch_add(&ob->batch, type, r->b, r->n);
+}
+
+static void
+batch_u64(struct outbox *ob, int type, uint64_t v)
+{
+	struct outbox_rec r = { .n = 0 };
+
+	rec_u64(&r, v);
+	batch_rec(ob, type, &r);
+}
+
+static void
+batch_str(struct outbox *ob, int type, const char *s)
+{
+	struct outbox_rec r = { .n = 0 };
+
+	rec_str(&r, s);
+	batch_rec(ob, type, &r);
+}
+
+static void
+batch_event(struct outbox *ob, const struct proto_event *ev)
+{
+	struct outbox_rec r = { .n = 0 };
+
+	rec_u64(&r, ev->seq);
+	rec_u64(&r, (uint64_t)ev->pressed_ms);
+	rec_u64(&r, (uint64_t)ev->held_ms);
+	rec_u32(&r, ev->attempt);
+	rec_str(&r, proto_kind_name(ev->kind));
+	rec_str(&r, proto_gesture_name(ev->gesture));
+	rec_str(&r, ev->id);
+	rec_str(&r, ev->counter);
+	rec_str(&r, ev->boot);
+	rec_str(&r, ev->button);
+	rec_str(&r, ev->upgrades);
+	batch_rec(ob, REC_EVENT, &r);
+}
+
+static void
+batch_attempt(struct outbox *ob, const struct proto_event *ev)
+{
+	struct outbox_rec r = { .n = 0 };
+
+	rec_u32(&r, ev->attempt);
+	rec_str(&r, ev->id);
+	batch_rec(ob, REC_ATTEMPT, &r);
+}
+
+/* ---- decoding, for the replay at open --------------------------------- */
+
+/* A payload being read; any overrun sets bad. */
+struct outbox_in {
+	const unsigned char *p;
+	size_t n;
+	int bad;
+};
+
+static const unsigned char *
+in_take(struct outbox_in *in, size_t n)
+{
+	const unsigned char *p = in->p;
+
+	if (in->bad || n > in->n) {
+		in->bad = 1;
+		return NULL;
+	}
+	in->p += n;
+	in->n -= n;
+	return p;
+}
+
+static uint64_t
+in_u64(struct outbox_in *in)
+{
+	const unsigned char *p = in_take(in, 8);
+
+	return p ? journal_get_u64(p) : 0;
+}
+
+static uint32_t
+in_u32(struct outbox_in *in)
+{
+	const unsigned char *p = in_take(in, 4);
+
+	return p ? journal_get_u32(p) : 0;
+}
+
+/* A string into buf (size bytes with its NUL); too long is bad. */
+static void
+in_str(struct outbox_in *in, char *buf, size_t size)
+{
+	const unsigned char *len = in_take(in, 1), *p;
+
+	if (!len || *len >= size || !(p = in_take(in, *len))) {
+		in->bad = 1;
+		buf[0] = '\0';
+		return;
+	}
+	memcpy(buf, p, *len);
+	buf[*len] = '\0';
+}
+
+static int
+in_event(struct outbox_in *in, struct proto_event *ev)
+{
+	char kind[PROTO_ID_MAX], gesture[PROTO_ID_MAX];
+
+	memset(ev, 0, sizeof *ev);
+	ev->seq = in_u64(in);
+	ev->pressed_ms = (int64_t)in_u64(in);
+	ev->held_ms = (int64_t)in_u64(in);
+	ev->attempt = in_u32(in);
+	in_str(in, kind, sizeof kind);
+	in_str(in, gesture, sizeof gesture);
+	in_str(in, ev->id, sizeof ev->id);
+	in_str(in, ev->counter, sizeof ev->counter);
+	in_str(in, ev->boot, sizeof ev->boot);
+	in_str(in, ev->button, sizeof ev->button);
+	in_str(in, ev->upgrades, sizeof ev->upgrades);
+	if (in->bad || in->n != 0 ||
+	    proto_kind_parse(kind, strlen(kind), &ev->kind) < 0 ||
+	    proto_gesture_parse(gesture, strlen(gesture), &ev->gesture) < 0)
+		return -1;
+	return 0;
+}
+
+/* ---- the queue in memory ---------------------------------------------- */
+
+static struct outbox_entry *
+queue_find(struct outbox *ob, const char *id)
+{
+	for (int i = 0; i < ob->nq; i++)
+		if (strcmp(ob->q[i].ev.id, id) == 0)
+			return &ob->q[i];
+	return NULL;
+}
+
+/* Insert in seq order (replaces an entry with the same id). */
+static int
+queue_add(struct outbox *ob, const struct proto_event *ev, int saved)
+{
+	struct outbox_entry *e = queue_find(ob, ev->id);
+	int i;
+
+	if (e) {
+		ob->nunsaved -= !e->saved;
+		e->ev = *ev;
+		e->saved = saved;
+		ob->nunsaved += !saved;
+		return 0;
+	}
+	if (ob->nq == OUTBOX_PENDING_MAX)
+		return -1;
+	if (ob->nq == ob->capq) {
+		int cap = ob->capq ? ob->capq * 2 : 8;
+		struct outbox_entry *nq = realloc(ob->q, (size_t)cap * sizeof *nq);
+
+		if (!nq)
+			return -1;
+		ob->q = nq;
+		ob->capq = cap;
+	}
+	for (i = ob->nq; i > 0 && ob->q[i - 1].ev.seq > ev->seq; i--)
+		ob->q[i] = ob->q[i - 1];
+	ob->q[i] = (struct outbox_entry){ .ev = *ev, .saved = saved };
+	ob->nq++;
+	ob->nunsaved += !saved;
+	return 0;
+}
+
+static void
+queue_remove(struct outbox *ob, struct outbox_entry *e)
+{
+	int i = (int)(e - ob->q);
+
+	ob->nunsaved -= !e->saved;
+	memmove(&ob->q[i], &ob->q[i + 1], (size_t)(ob->nq - i - 1) * sizeof *e);
+	ob->nq--;
+}
+
+/* Keep (on) or forget an incident in the discreet list: the newest last,
+ * only the newest OUTBOX_DISCREET_MAX. */
+static void
+discreet_apply(struct outbox *ob, const char *incident, int on)
+{
+	for (int i = 0; i < ob->ndiscreet; i++) {
+		if (strcmp(ob->discreet[i], incident) != 0)
+			continue;
+		memmove(ob->discreet[i], ob->discreet[i + 1],
+		    (size_t)(ob->ndiscreet - i - 1) * sizeof ob->discreet[0]);
+		ob->ndiscreet--;
+		break;
+	}
+	if (!on)
+		return;
+	if (ob->ndiscreet == OUTBOX_DISCREET_MAX) {
+		memmove(ob->discreet[0], ob->discreet[1],
+		    (size_t)(OUTBOX_DISCREET_MAX - 1) * sizeof ob->discreet[0]);
+		ob->ndiscreet--;
+	}
+	snprintf(ob->discreet[ob->ndiscreet++], PROTO_ID_MAX, "%s", incident);
+}
+
+/* ---- open, replay, compact -------------------------------------------- */
 
 /* 16 random hex digits: a boot id no other outbox has. */
 static int
@@ -186,114 +356,87 @@ outbox_memory_boot(struct outbox *ob, uint64_t first_seq)
 	return 0;
 }
 
-struct outbox_meta {
-	char boot[PROTO_ID_MAX];
-	uint64_t next_seq, reserved;
-};
-
-/* A new outbox: a random boot id, so its ids differ from any earlier one
- * even if the file was lost or replaced. */
+/* One record of the journal, in file order, into the outbox being
+ * loaded. Non-zero: a record this version cannot read. */
 static int
-outbox_create_meta(struct outbox *ob, char boot[PROTO_ID_MAX])
+outbox_replay(void *arg, int type, const unsigned char *p, size_t n)
 {
-	if (outbox_random_boot(boot) < 0)
-		return -1;
-	return outbox_meta_put(ob, "boot", boot) < 0 ||
-	    outbox_meta_put(ob, "reserved", "1") < 0 ? -1 : 0;
-}
+	struct outbox *ob = arg;
+	struct outbox_in in = { p, n, 0 };
+	struct outbox_entry *e;
+	struct proto_event ev;
+	char id[PROTO_EVENT_ID_MAX];
+	uint64_t v;
+	uint32_t attempt;
 
-/* Load (or create) boot and the reservation into m, and reserve a fresh
- * block: whatever the last run handed out lies below the old mark, or
- * below the highest seq stored (events of a boot held in memory). */
-static int
-outbox_load_meta(struct outbox *ob, struct outbox_meta *m)
-{
-	char v[PROTO_ID_MAX];
-	uint64_t top;
-
-	if (outbox_exec(ob, "BEGIN IMMEDIATE") < 0)
-		return -1;
-	if (outbox_meta_get(ob, "boot", m->boot, sizeof m->boot) < 0 &&
-	    outbox_create_meta(ob, m->boot) < 0)
-		goto err_rollback;
-	if (outbox_meta_get(ob, "reserved", v, sizeof v) < 0 ||
-	    !proto_id_valid(m->boot) || outbox_max_seq(ob, &top) < 0)
-		goto err_rollback;
-	m->next_seq = strtoull(v, NULL, 10);
-	if (m->next_seq == 0 || m->next_seq > OUTBOX_SEQ_MAX - OUTBOX_RESERVE)
-		goto err_rollback;
-	if (top >= m->next_seq)
-		m->next_seq = top + 1;
-	m->reserved = m->next_seq + OUTBOX_RESERVE;
-	snprintf(v, sizeof v, "%" PRIu64, m->reserved);
-	if (outbox_meta_put(ob, "reserved", v) < 0 ||
-	    outbox_exec(ob, "COMMIT") < 0)
-		goto err_rollback;
-	return 0;
-
-err_rollback:
-	outbox_exec(ob, "ROLLBACK");
-	return -1;
-}
-
-/* No up-front block of page cache per connection: SQLite's default is 20
- * pages (~90 KB) for a file of a few pages. Process-wide, and possible
- * only before SQLite initialises; afterwards it quietly does nothing. */
-static void
-outbox_sqlite_config(void)
-{
-	static int done;
-
-	if (!done)
-		sqlite3_config(SQLITE_CONFIG_PAGECACHE, (void *)NULL, 0, 0);
-	done = 1;
-}
-
-static void
-outbox_db_close(struct outbox *ob)
-{
-	for (int i = 0; i < ST_MAX; i++) {
-		sqlite3_finalize(ob->st[i]);
-		ob->st[i] = NULL;
+	switch (type) {
+	case REC_BOOT:
+		in_str(&in, ob->file_boot, sizeof ob->file_boot);
+		return in.bad || !proto_id_valid(ob->file_boot);
+	case REC_RESERVE:
+		v = in_u64(&in);
+		if (v > ob->file_mark)
+			ob->file_mark = v;
+		return in.bad;
+	case REC_EVENT:
+		return in_event(&in, &ev) < 0 || queue_add(ob, &ev, 1) < 0;
+	case REC_ACK:
+		in_str(&in, id, sizeof id);
+		if (!in.bad && (e = queue_find(ob, id)))
+			queue_remove(ob, e);
+		return in.bad;
+	case REC_ATTEMPT:
+		attempt = in_u32(&in);
+		in_str(&in, id, sizeof id);
+		if (!in.bad && (e = queue_find(ob, id)))
+			e->ev.attempt = attempt;
+		return in.bad;
+	case REC_DISCREET:
+	case REC_UNDISCREET:
+		in_str(&in, id, sizeof id);
+		if (!in.bad && strlen(id) < PROTO_ID_MAX)
+			discreet_apply(ob, id, type == REC_DISCREET);
+		return in.bad;
+	default:
+		return 1;
 	}
-	sqlite3_close(ob->db);
-	ob->db = NULL;
 }
 
-/* Open path into ob and take its boot and seq for new ids. On failure ob
- * is as before, err says why, errno is EBADMSG for a damaged file. */
-static int
-outbox_db_open(struct outbox *ob, const char *path, char *err, size_t errlen)
+/* Everything live as records into ob->batch: what a rewritten journal
+ * holds. The reservation covers every seq handed out in this run. */
+static void
+outbox_snapshot(struct outbox *ob)
 {
-	struct outbox_meta m;
-	int rc;
+	uint64_t mark = ob->file_mark > ob->next_seq ? ob->file_mark :
+	    ob->next_seq;
 
-	outbox_sqlite_config();
-	if (sqlite3_open_v2(path, &ob->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
-		goto err_db;
-	sqlite3_busy_timeout(ob->db, 2000);
-	if (outbox_exec(ob, outbox_schema) < 0)
-		goto err_db;
-	for (int i = 0; i < ST_MAX; i++)
-		if (sqlite3_prepare_v2(ob->db, outbox_sql[i], -1, &ob->st[i],
-		    NULL) != SQLITE_OK)
-			goto err_db;
-	if (outbox_load_meta(ob, &m) < 0)
-		goto err_db;
-	memcpy(ob->boot, m.boot, sizeof ob->boot);
-	ob->boot_in_memory = 0;
-	ob->next_seq = m.next_seq;
-	ob->reserved = m.reserved;
-	return 0;
+	if (!ob->boot_in_memory && ob->reserved > mark)
+		mark = ob->reserved;
+	jbatch_reset(&ob->batch);
+	batch_str(ob, REC_BOOT, ob->file_boot);
+	batch_u64(ob, REC_RESERVE, mark);
+	for (int i = 0; i < ob->nq; i++)
+		batch_event(ob, &ob->q[i].ev);
+	for (int i = 0; i < ob->ndiscreet; i++)
+		batch_str(ob, REC_DISCREET, ob->discreet[i]);
+}
 
-err_db:
-	rc = ob->db ? sqlite3_errcode(ob->db) & 0xff : SQLITE_NOMEM;
-	snprintf(err, errlen, "outbox: %s: %s", path,
-	    ob->db ? sqlite3_errmsg(ob->db) : "out of memory");
-	outbox_db_close(ob);
-	errno = rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB ? EBADMSG : EIO;
-	return -1;
+/* Rewrite the journal with only what is live, once it has grown well past
+ * that. A failure changes nothing: the old file stays whole. */
+static void
+outbox_compact(struct outbox *ob)
+{
+	if (!ob->j || journal_size(ob->j) < OUTBOX_COMPACT_BYTES +
+	    (size_t)ob->nq * OUTBOX_EVENT_BYTES)
+		return;
+	outbox_snapshot(ob);
+	if (journal_rewrite(ob->j, &ob->batch) == 0) {
+		for (int i = 0; i < ob->nq; i++)
+			ob->q[i].saved = 1;
+		ob->nunsaved = 0;
+		ob->file_mark = ob->file_mark > ob->next_seq ? ob->file_mark :
+		    ob->next_seq;
+	}
 }
 
 static struct outbox *
@@ -306,21 +449,101 @@ outbox_alloc(const char *counter)
 	return ob;
 }
 
-struct outbox *
-outbox_open(const char *path, const char *counter, char *err, size_t errlen)
+static void
+outbox_free(struct outbox *ob)
+{
+	journal_close(ob->j);
+	jbatch_free(&ob->batch);
+	free(ob->q);
+	free(ob);
+}
+
+/* Open the journal at path into a new outbox and reserve a fresh block of
+ * seq numbers: whatever the last run handed out lies below its mark, or
+ * below the highest seq stored (events of a boot held in memory). Read
+ * only: replay up to any damage (where, into *damaged_at), write nothing. */
+static struct outbox *
+outbox_load(const char *path, const char *counter, int flags,
+    size_t *damaged_at, char *err, size_t errlen)
 {
 	struct outbox *ob = outbox_alloc(counter);
+	struct journal_info info;
+	uint64_t top = 0;
+	int fresh, e;
 
 	if (!ob) {
 		snprintf(err, errlen, "outbox: out of memory");
-		errno = EIO;
+		errno = ENOMEM;
 		return NULL;
 	}
-	if (outbox_db_open(ob, path, err, errlen) < 0) {
-		free(ob);
+	if (!(ob->j = journal_open(path, flags, outbox_replay, ob, &info, err,
+	    errlen))) {
+		e = errno;
+		outbox_free(ob);
+		errno = e;
 		return NULL;
 	}
+	fresh = !ob->file_boot[0];
+	if (fresh && (ob->nq || ob->file_mark || ob->ndiscreet)) {
+		snprintf(err, errlen, "outbox: %s: records without a boot id",
+		    path);
+		outbox_free(ob);
+		errno = EBADMSG;
+		return NULL;
+	}
+	memcpy(ob->boot, ob->file_boot, sizeof ob->boot);
+	if (flags & JOURNAL_READONLY) {
+		if (damaged_at)
+			*damaged_at = info.damaged_at;
+		return ob;
+	}
+	if (fresh && outbox_random_boot(ob->file_boot) < 0)
+		goto err_io;
+	if (ob->nq)
+		top = ob->q[ob->nq - 1].ev.seq;
+	ob->next_seq = ob->file_mark > top + 1 ? ob->file_mark : top + 1;
+	if (ob->next_seq > OUTBOX_SEQ_MAX - OUTBOX_RESERVE) {
+		snprintf(err, errlen, "outbox: %s: seq numbers used up", path);
+		outbox_free(ob);
+		errno = EBADMSG;
+		return NULL;
+	}
+	ob->reserved = ob->next_seq + OUTBOX_RESERVE;
+	memcpy(ob->boot, ob->file_boot, sizeof ob->boot);
+	jbatch_reset(&ob->batch);
+	if (fresh)
+		batch_str(ob, REC_BOOT, ob->file_boot);
+	batch_u64(ob, REC_RESERVE, ob->reserved);
+	if (journal_append(ob->j, &ob->batch) < 0)
+		goto err_io;
+	ob->file_mark = ob->reserved;
+	if (info.torn)
+		log_warnx("outbox: %s: cut off %zu bytes of a last write that "
+		    "never completed (a power cut or a full disk)", path,
+		    info.torn);
+	outbox_compact(ob);
 	return ob;
+
+err_io:
+	e = errno;
+	snprintf(err, errlen, "outbox: %s: cannot reserve event ids: %s", path,
+	    strerror(e));
+	outbox_free(ob);
+	errno = e == EBADMSG ? EIO : e;
+	return NULL;
+}
+
+struct outbox *
+outbox_open(const char *path, const char *counter, char *err, size_t errlen)
+{
+	return outbox_load(path, counter, 0, NULL, err, errlen);
+}
+
+struct outbox *
+outbox_open_readonly(const char *path, size_t *damaged_at, char *err,
+    size_t errlen)
+{
+	return outbox_load(path, "", JOURNAL_READONLY, damaged_at, err, errlen);
 }
 
 struct outbox *
@@ -343,10 +566,28 @@ outbox_open_memory(const char *counter)
 int
 outbox_attach(struct outbox *ob, const char *path, char *err, size_t errlen)
 {
-	if (ob->db)
+	struct outbox *f;
+
+	if (ob->j)
 		return 0;
-	if (outbox_db_open(ob, path, err, errlen) < 0)
+	if (!(f = outbox_load(path, ob->counter, 0, NULL, err, errlen)))
 		return -1;
+	/* the file's events join those held in memory; new ids are the
+	 * file's from now on */
+	for (int i = 0; i < f->nq; i++)
+		if (queue_add(ob, &f->q[i].ev, 1) < 0)
+			break;
+	memcpy(ob->discreet, f->discreet, sizeof ob->discreet);
+	ob->ndiscreet = f->ndiscreet;
+	memcpy(ob->boot, f->boot, sizeof ob->boot);
+	memcpy(ob->file_boot, f->file_boot, sizeof ob->file_boot);
+	ob->boot_in_memory = 0;
+	ob->next_seq = f->next_seq;
+	ob->reserved = f->reserved;
+	ob->file_mark = f->file_mark;
+	ob->j = f->j;
+	f->j = NULL;
+	outbox_free(f);
 	outbox_flush(ob);
 	return 0;
 }
@@ -354,10 +595,8 @@ outbox_attach(struct outbox *ob, const char *path, char *err, size_t errlen)
 void
 outbox_close(struct outbox *ob)
 {
-	if (!ob)
-		return;
-	outbox_db_close(ob);
-	free(ob);
+	if (ob)
+		outbox_free(ob);
 }
 
 /* snprintf into buf, or -1 with ENAMETOOLONG if it does not fit. */
@@ -384,27 +623,12 @@ outbox_name(char *buf, size_t size, const char *fmt, ...)
 int
 outbox_set_aside(const char *path, char *moved, size_t movedlen)
 {
-	static const char *const sfx[] = { "-wal", "-shm" };
-	char from[4096], to[4096];
-
 	/* a cut name would move the file somewhere nobody looks, or onto
 	 * another file */
 	if (outbox_name(moved, movedlen, "%s.bad-%lld", path,
 	    (long long)time(NULL)) < 0)
 		return -1;
-	for (size_t i = 0; i < sizeof sfx / sizeof sfx[0]; i++)
-		if (outbox_name(to, sizeof to, "%s%s", moved, sfx[i]) < 0)
-			return -1;
-	if (rename(path, moved) < 0)
-		return -1;
-	for (size_t i = 0; i < sizeof sfx / sizeof sfx[0]; i++) {
-		if (outbox_name(from, sizeof from, "%s%s", path, sfx[i]) < 0 ||
-		    outbox_name(to, sizeof to, "%s%s", moved, sfx[i]) < 0)
-			return -1;
-		if (rename(from, to) < 0 && errno != ENOENT)
-			return -1;
-	}
-	return 0;
+	return rename(path, moved);
 }
 
 const char *
@@ -416,7 +640,7 @@ outbox_boot(const struct outbox *ob)
 int
 outbox_on_disk(const struct outbox *ob)
 {
-	return ob->db != NULL;
+	return ob->j != NULL;
 }
 
 int
@@ -431,7 +655,7 @@ outbox_prepare(struct outbox *ob, struct proto_event *ev)
 	/* The mark is kept a block ahead by every commit; reaching it means
 	 * commits have failed for a while. Rather than wait on that disk
 	 * before a call goes out, take a boot of our own (the seq goes on, so
-	 * the table's key stays unique if these reach the file later). */
+	 * seq order stays unique if these reach the file later). */
 	if (ob->next_seq >= ob->reserved &&
 	    outbox_memory_boot(ob, ob->next_seq) < 0)
 		return -1;
@@ -445,265 +669,141 @@ outbox_prepare(struct outbox *ob, struct proto_event *ev)
 	return 0;
 }
 
-static int
-outbox_insert(struct outbox *ob, const struct proto_event *ev)
-{
-	sqlite3_stmt *st = ob->st[ST_INSERT];
-
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)ev->seq);
-	sqlite3_bind_text(st, 2, ev->id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, ev->counter, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, ev->boot, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, proto_kind_name(ev->kind), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, proto_gesture_name(ev->gesture), -1,
-	    SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, ev->button, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 8, ev->pressed_ms);
-	sqlite3_bind_int64(st, 9, ev->held_ms);
-	sqlite3_bind_text(st, 10, ev->upgrades, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 11, ev->attempt);
-	return outbox_step_done(st);
-}
-
-/* Insert ev and keep the reservation a block ahead, in one commit. */
+/* Append ev, and keep the reservation a block ahead, in one synced
+ * write. */
 static int
 outbox_commit(struct outbox *ob, const struct proto_event *ev)
 {
-	sqlite3_stmt *st = ob->st[ST_RESERVE];
-	int bump = ob->reserved < ob->next_seq + OUTBOX_RESERVE / 2;
+	int bump = !ob->boot_in_memory &&
+	    ob->reserved < ob->next_seq + OUTBOX_RESERVE / 2;
 
-	if (!ob->db || outbox_exec(ob, "BEGIN IMMEDIATE") < 0)
+	if (!ob->j)
 		return -1;
-	if (outbox_insert(ob, ev) < 0)
-		goto err_rollback;
-	if (bump) {
-		sqlite3_bind_int64(st, 1,
-		    (sqlite3_int64)(ob->next_seq + OUTBOX_RESERVE));
-		if (outbox_step_done(st) < 0)
-			goto err_rollback;
-	}
-	if (outbox_exec(ob, "COMMIT") < 0)
-		goto err_rollback;
+	jbatch_reset(&ob->batch);
 	if (bump)
-		ob->reserved = ob->next_seq + OUTBOX_RESERVE;
+		batch_u64(ob, REC_RESERVE, ob->next_seq + OUTBOX_RESERVE);
+	batch_event(ob, ev);
+	if (journal_append(ob->j, &ob->batch) < 0)
+		return -1;
+	if (bump)
+		ob->reserved = ob->file_mark = ob->next_seq + OUTBOX_RESERVE;
 	return 0;
-
-err_rollback:
-	outbox_exec(ob, "ROLLBACK");
-	return -1;
 }
 
 int
 outbox_push(struct outbox *ob, const struct proto_event *ev)
 {
 	outbox_flush(ob);
-	if (outbox_commit(ob, ev) == 0)
-		return 0;
-	if (ob->nunsaved == OUTBOX_UNSAVED_MAX)
+	if (ob->nq == OUTBOX_PENDING_MAX)
 		return -1;
-	ob->unsaved[ob->nunsaved++] = *ev;
+	if (outbox_commit(ob, ev) == 0)
+		return queue_add(ob, ev, 1) == 0 ? 0 : -1;
+	if (ob->nunsaved == OUTBOX_UNSAVED_MAX || queue_add(ob, ev, 0) < 0)
+		return -1;
 	return 1;
 }
 
 int
 outbox_flush(struct outbox *ob)
 {
-	int kept = 0;
-
-	if (!ob->db)
+	if (!ob->j)
 		return ob->nunsaved;
-	for (int i = 0; i < ob->nunsaved; i++)
-		if (outbox_commit(ob, &ob->unsaved[i]) < 0)
-			ob->unsaved[kept++] = ob->unsaved[i];
-	ob->nunsaved = kept;
-	return kept;
-}
-
-/* Remove id from the in-memory list; 1 if it was there. */
-static int
-outbox_forget(struct outbox *ob, const char *id)
-{
-	for (int i = 0; i < ob->nunsaved; i++) {
-		if (strcmp(ob->unsaved[i].id, id) != 0)
+	/* oldest first; a disk that refuses one will refuse the next */
+	for (int i = 0; i < ob->nq && ob->nunsaved > 0; i++) {
+		if (ob->q[i].saved)
 			continue;
-		memmove(&ob->unsaved[i], &ob->unsaved[i + 1],
-		    (size_t)(ob->nunsaved - i - 1) * sizeof ob->unsaved[0]);
+		if (outbox_commit(ob, &ob->q[i].ev) < 0)
+			break;
+		ob->q[i].saved = 1;
 		ob->nunsaved--;
-		return 1;
 	}
-	return 0;
+	return ob->nunsaved;
 }
 
 int
 outbox_ack(struct outbox *ob, const char *id)
 {
-	sqlite3_stmt *st = ob->st[ST_DELETE];
+	struct outbox_entry *e = queue_find(ob, id);
 
-	if (outbox_forget(ob, id))
-		return 1;
-	if (!ob->db)
+	if (!e)
 		return 0;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	if (outbox_step_done(st) < 0)
-		return -1;
-	return sqlite3_changes(ob->db) > 0;
-}
-
-static const char *
-outbox_col(sqlite3_stmt *st, int i)
-{
-	const char *s = (const char *)sqlite3_column_text(st, i);
-
-	return s ? s : "";
-}
-
-static int
-outbox_row(sqlite3_stmt *st, struct proto_event *ev)
-{
-	const char *kind = outbox_col(st, 4), *gesture = outbox_col(st, 5);
-
-	memset(ev, 0, sizeof *ev);
-	ev->seq = (uint64_t)sqlite3_column_int64(st, 0);
-	snprintf(ev->id, sizeof ev->id, "%s", outbox_col(st, 1));
-	snprintf(ev->counter, sizeof ev->counter, "%s", outbox_col(st, 2));
-	snprintf(ev->boot, sizeof ev->boot, "%s", outbox_col(st, 3));
-	snprintf(ev->button, sizeof ev->button, "%s", outbox_col(st, 6));
-	ev->pressed_ms = sqlite3_column_int64(st, 7);
-	ev->held_ms = sqlite3_column_int64(st, 8);
-	snprintf(ev->upgrades, sizeof ev->upgrades, "%s", outbox_col(st, 9));
-	ev->attempt = (uint32_t)sqlite3_column_int64(st, 10);
-	if (proto_kind_parse(kind, strlen(kind), &ev->kind) < 0 ||
-	    proto_gesture_parse(gesture, strlen(gesture), &ev->gesture) < 0)
-		return -1;
-	return 0;
-}
-
-static int
-outbox_by_seq(const void *a, const void *b)
-{
-	uint64_t x = ((const struct proto_event *)a)->seq;
-	uint64_t y = ((const struct proto_event *)b)->seq;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Merge the in-memory events with seq > after into out[0..n), in order,
- * keeping at most max. */
-static int
-outbox_merge_unsaved(const struct outbox *ob, uint64_t after,
-    struct proto_event *out, int n, int max)
-{
-	for (int i = 0; i < ob->nunsaved; i++) {
-		const struct proto_event *u = &ob->unsaved[i];
-
-		if (u->seq <= after)
-			continue;
-		if (n == max) {
-			if (u->seq > out[n - 1].seq)
-				continue;
-			n--;	/* the newest gives way; it comes next time */
-		}
-		out[n++] = *u;
-		qsort(out, (size_t)n, sizeof *out, outbox_by_seq);
+	if (e->saved) {
+		jbatch_reset(&ob->batch);
+		batch_str(ob, REC_ACK, id);
+		/* not removed: it is sent again, and the hub knows the id */
+		if (journal_append(ob->j, &ob->batch) < 0)
+			return -1;
 	}
-	return n;
+	queue_remove(ob, e);
+	outbox_compact(ob);
+	return 1;
 }
 
 int
 outbox_pending(struct outbox *ob, uint64_t after_seq, struct proto_event *out,
     int max)
 {
-	sqlite3_stmt *st = ob->st[ST_SELECT];
-	int n = 0, rc;
+	int n = 0;
 
-	if (max <= 0)
-		return 0;
-	if (!ob->db)
-		return outbox_merge_unsaved(ob, after_seq, out, 0, max);
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)after_seq);
-	sqlite3_bind_int(st, 2, max);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < max)
-		if (outbox_row(st, &out[n]) == 0)
-			n++;
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return -1;
-	return outbox_merge_unsaved(ob, after_seq, out, n, max);
+	for (int i = 0; i < ob->nq && n < max; i++)
+		if (ob->q[i].ev.seq > after_seq)
+			out[n++] = ob->q[i].ev;
+	return n;
 }
 
 int
 outbox_attempted(struct outbox *ob, const struct proto_event *evs, int n)
 {
-	sqlite3_stmt *st = ob->st[ST_ATTEMPT];
+	struct outbox_entry *e;
+	int rc = 0;
 
-	for (int i = 0; i < n; i++)
-		for (int j = 0; j < ob->nunsaved; j++)
-			if (strcmp(ob->unsaved[j].id, evs[i].id) == 0)
-				ob->unsaved[j].attempt = evs[i].attempt;
-	if (!ob->db)
-		return 0;
-	if (outbox_exec(ob, "BEGIN IMMEDIATE") < 0)
-		return -1;
+	jbatch_reset(&ob->batch);
 	for (int i = 0; i < n; i++) {
-		sqlite3_bind_text(st, 1, evs[i].id, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, evs[i].attempt);
-		if (outbox_step_done(st) < 0) {
-			outbox_exec(ob, "ROLLBACK");
-			return -1;
+		if (!(e = queue_find(ob, evs[i].id)))
+			continue;
+		e->ev.attempt = evs[i].attempt;
+		if (!e->saved || !ob->j)
+			continue;
+		/* a batch stays within what one write may tear */
+		if (ob->batch.len + JOURNAL_REC_HEAD + JOURNAL_RECORD_MAX >
+		    JOURNAL_BATCH_MAX) {
+			rc |= journal_append(ob->j, &ob->batch);
+			jbatch_reset(&ob->batch);
 		}
+		batch_attempt(ob, &e->ev);
 	}
-	return outbox_exec(ob, "COMMIT");
+	if (ob->j)
+		rc |= journal_append(ob->j, &ob->batch);
+	return rc < 0 ? -1 : 0;
 }
 
 int
 outbox_count(struct outbox *ob)
 {
-	sqlite3_stmt *st = ob->st[ST_COUNT];
-	int n = -1;
-
-	if (!ob->db)
-		return ob->nunsaved;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int(st, 0) + ob->nunsaved;
-	sqlite3_reset(st);
-	return n;
+	return ob->nq;
 }
 
 int
 outbox_discreet(struct outbox *ob, const char *incident, int on)
 {
-	char trim[128];
-
-	if (!ob->db || outbox_exec(ob, "BEGIN IMMEDIATE") < 0)
+	if (!ob->j || strlen(incident) >= PROTO_ID_MAX)
 		return -1;
-	snprintf(trim, sizeof trim, "DELETE FROM discreet WHERE rowid NOT IN "
-	    "(SELECT rowid FROM discreet ORDER BY rowid DESC LIMIT %d)",
-	    OUTBOX_DISCREET_MAX);
-	/* REPLACE gives the row a new rowid: the newest is kept longest */
-	if (outbox_run(ob, on ? "INSERT OR REPLACE INTO discreet (incident) "
-	    "VALUES (?1)" : "DELETE FROM discreet WHERE incident = ?1",
-	    incident) < 0 || outbox_run(ob, trim, NULL) < 0 ||
-	    outbox_exec(ob, "COMMIT") < 0) {
-		outbox_exec(ob, "ROLLBACK");
+	jbatch_reset(&ob->batch);
+	batch_str(ob, on ? REC_DISCREET : REC_UNDISCREET, incident);
+	if (journal_append(ob->j, &ob->batch) < 0)
 		return -1;
-	}
+	discreet_apply(ob, incident, on);
 	return 0;
 }
 
 int
 outbox_discreet_list(struct outbox *ob, char ids[][PROTO_ID_MAX], int max)
 {
-	sqlite3_stmt *st;
-	int n = 0, rc;
+	int n = 0;
 
-	if (!ob->db)
+	if (!ob->j)
 		return 0;
-	if (sqlite3_prepare_v2(ob->db, "SELECT incident FROM discreet "
-	    "ORDER BY rowid", -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < max)
-		snprintf(ids[n++], PROTO_ID_MAX, "%s", outbox_col(st, 0));
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? n : -1;
+	for (; n < ob->ndiscreet && n < max; n++)
+		memcpy(ids[n], ob->discreet[n], PROTO_ID_MAX);
+	return n;
 }

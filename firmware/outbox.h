@@ -1,5 +1,5 @@
 /* outbox.h: the board's durable queue of events awaiting the hub's receipt.
- * SQLite with synchronous=FULL: an event pushed and committed survives a
+ * An fsync'd journal (journal.h): an event pushed and committed survives a
  * power cut. Events leave only by outbox_ack, oldest first is the order.
  * When the disk fails the outbox keeps working from memory: ids stay
  * unique, only durability is lost until the disk is back. */
@@ -13,15 +13,29 @@
 
 #define OUTBOX_UNSAVED_MAX	32	/* events held in memory if the disk fails */
 #define OUTBOX_DISCREET_MAX	8	/* discreet incidents remembered */
+/* Events awaiting a receipt, at most: weeks of presses at one counter
+ * with the hub out of reach (about 300 bytes each in memory). */
+#define OUTBOX_PENDING_MAX	2048
 
 struct outbox;
 
 /* Open (creating if missing) the outbox at path for counter. A new outbox
  * gets a random boot id; seq numbers continue across reopenings, so ids
  * never repeat. Returns NULL with a reason in err and errno EBADMSG when
- * the file is damaged (see outbox_set_aside), else EIO. */
+ * the file is damaged or foreign (see outbox_set_aside), else the errno of
+ * what failed (no directory, a full disk). */
 struct outbox *outbox_open(const char *path, const char *counter, char *err,
     size_t errlen);
+
+/* Read the outbox at path without changing anything (nothing is created,
+ * nothing cut): for panicctl and tests, also on a file set aside as
+ * damaged. Records up to any damage are read; *damaged_at (if not NULL)
+ * is where the damage starts, 0 if none. Only the query functions
+ * (outbox_boot, outbox_pending, outbox_count, outbox_discreet_list) may be
+ * used on it. NULL with err and errno when it cannot be read at all (no
+ * file: ENOENT; not an outbox: EBADMSG). */
+struct outbox *outbox_open_readonly(const char *path, size_t *damaged_at,
+    char *err, size_t errlen);
 
 /* An outbox with no file, for a board whose disk cannot be written: events
  * are held in memory only (up to OUTBOX_UNSAVED_MAX) under a fresh random
@@ -38,8 +52,8 @@ int outbox_attach(struct outbox *ob, const char *path, char *err,
 
 void outbox_close(struct outbox *ob);
 
-/* Move a damaged outbox (and its -wal, -shm) aside to path.bad-<epoch>, so
- * a new one can be created. Returns 0, or -1 with errno (ENAMETOOLONG when
+/* Move a damaged outbox aside to path.bad-<epoch>, so a new one can be
+ * created. Returns 0, or -1 with errno (ENAMETOOLONG when
  * the new name does not fit in moved; nothing is moved then). */
 int outbox_set_aside(const char *path, char *moved, size_t movedlen);
 
@@ -62,7 +76,8 @@ int outbox_prepare(struct outbox *ob, struct proto_event *ev);
 /* Commit ev (prepared; ev->attempt = sends made so far) durably. Returns 0
  * when committed; 1 when the disk refused it and it is held in memory,
  * retried by outbox_flush and still listed by outbox_pending; -1 when
- * memory is full too and ev is not kept at all. */
+ * memory is full too (or OUTBOX_PENDING_MAX events await receipts) and ev
+ * is not kept at all. */
 int outbox_push(struct outbox *ob, const struct proto_event *ev);
 
 /* Retry committing events kept in memory. Returns how many are left. */

@@ -7,10 +7,13 @@ UNIT_HUB      := $(basename $(notdir $(wildcard tests/unit/hub/test_*.c)))
 INTEGRATION   := $(basename $(notdir $(wildcard tests/integration/test_*.c)))
 
 HARNESS_OBJS := $(BUILD)/tests/integration/harness.o \
-	$(BUILD)/tests/integration/fixtures.o $(BUILD)/tests/support/sys.o
+	$(BUILD)/tests/integration/fixtures.o $(BUILD)/tests/support/sys.o \
+	$(BUILD)/firmware/outbox.o $(BUILD)/firmware/journal.o
 
 # tests/support: process and port chores shared with the benchmarks
 $(BUILD)/tests/integration/%.o: ALL_CFLAGS += -Itests/support
+# harness.c reads boards' outboxes through firmware/outbox.c, read-only
+$(BUILD)/tests/integration/harness.o: ALL_CFLAGS += -Ifirmware
 
 TEST_PROGRAMS := $(addprefix $(BUILD)/tests/unit/, $(UNIT_COMMON) \
 	$(UNIT_FIRMWARE) $(UNIT_HUB)) \

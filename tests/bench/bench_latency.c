@@ -143,7 +143,7 @@ lat_configs(struct lat *L)
 	    "gpio = { backend = \"sim\"; sim_socket = \"%s\"; };\n"
 	    "buttons = ( { name = \"main\"; debounce_ms = %d; } );\n"
 	    "outputs = ( { name = \"desk\"; role = \"status\"; } );\n",
-	    L->port, bench_path(&L->w, "outbox.db"),
+	    L->port, bench_path(&L->w, "outbox.journal"),
 	    bench_path(&L->w, "sim.sock"), L->o.debounce_ms))
 		return -1;
 	return 0;

@@ -30,7 +30,7 @@ fx_counter_conf(struct harness *h, const char *counter, const char *extra)
 
 	snprintf(name, sizeof name, "%s.conf", counter);
 	snprintf(sock, sizeof sock, "%s.sock", counter);
-	snprintf(db, sizeof db, "%s.db", counter);
+	snprintf(db, sizeof db, "%s.outbox", counter);
 	return h_write(h, name,
 	    "site = \"" FX_SITE "\";\n"
 	    "counter = \"%s\";\n"
@@ -232,7 +232,7 @@ fx_counter_conf_with(struct harness *h, const char *counter, int heartbeat_s,
 
 	snprintf(name, sizeof name, "%s.conf", counter);
 	snprintf(sock, sizeof sock, "%s.sock", counter);
-	snprintf(db, sizeof db, "%s.db", counter);
+	snprintf(db, sizeof db, "%s.outbox", counter);
 	if (!buttons)
 		buttons = "{ name = \"main\"; short = \"help\";"
 		    " long = \"emergency\"; long_ms = 600; }";

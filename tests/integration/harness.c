@@ -23,6 +23,7 @@
 
 #include "clock.h"
 #include "mqtt.h"
+#include "outbox.h"
 #include "sys.h"
 
 #define H_MOSQUITTO "/usr/sbin/mosquitto"
@@ -487,6 +488,49 @@ h_wait_sql(struct harness *h, const char *db, int64_t want, int timeout_ms,
 	}
 	fprintf(stderr, "# harness: waited for %lld, got %lld: %s\n",
 	    (long long)want, (long long)got, sql);
+	return 0;
+}
+
+int64_t
+h_outbox_count(struct harness *h, const char *file, const char *what)
+{
+	static struct proto_event evs[OUTBOX_PENDING_MAX];
+	char ids[OUTBOX_DISCREET_MAX][PROTO_ID_MAX], err[512];
+	struct outbox *ob = outbox_open_readonly(h_path(h, file), NULL, err,
+	    sizeof err);
+	int64_t n = 0;
+
+	if (!ob)
+		return -1;
+	if (strcmp(what, "events") == 0) {
+		n = outbox_count(ob);
+	} else if (strcmp(what, "discreet") == 0) {
+		n = outbox_discreet_list(ob, ids, OUTBOX_DISCREET_MAX);
+	} else {
+		int k = outbox_pending(ob, 0, evs, OUTBOX_PENDING_MAX);
+
+		for (int i = 0; i < k; i++)
+			n += strcmp(evs[i].id, what) == 0;
+	}
+	outbox_close(ob);
+	return n;
+}
+
+int
+h_wait_outbox(struct harness *h, const char *file, const char *what,
+    int64_t want, int timeout_ms)
+{
+	int64_t got = -1;
+
+	for (int64_t end = clock_mono_ms() + timeout_ms;;) {
+		if ((got = h_outbox_count(h, file, what)) == want)
+			return 1;
+		if (clock_mono_ms() >= end)
+			break;
+		h_pump_once(h, 20);
+	}
+	fprintf(stderr, "# harness: outbox %s: waited for %lld %s, got %lld\n",
+	    file, (long long)want, what, (long long)got);
 	return 0;
 }
 

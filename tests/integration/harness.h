@@ -105,6 +105,17 @@ int h_wait_sql(struct harness *h, const char *db, int64_t want,
     int timeout_ms, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
+/* What a board's outbox file (in the temp dir) holds, read without
+ * changing it while the board goes on writing: what is "events" (events
+ * awaiting a receipt), "discreet" (incidents kept dark) or an event id (1
+ * while it awaits its receipt). -1 if the file cannot be read. */
+int64_t h_outbox_count(struct harness *h, const char *file, const char *what);
+
+/* Wait until h_outbox_count gives want. Returns 1, or 0 after printing
+ * what it got. */
+int h_wait_outbox(struct harness *h, const char *file, const char *what,
+    int64_t want, int timeout_ms);
+
 /* 1 if topic matches the MQTT filter. */
 int h_topic_match(const char *filter, const char *topic);
 

@@ -115,7 +115,7 @@ test_receipt_and_states_drive_desk_light(void **state)
 	send_receipt(h, &ev, PROTO_IST_PAGING);
 	assert_true(h_wait_file(h, "c1.sock.outputs", "desk 1 pattern=received", 5000));
 	assert_true(h_wait_log(h, "counterd", "receipt from hub", 5000));
-	assert_true(h_wait_sql(h, "c1.db", 0, 5000, "SELECT count(*) FROM events"));
+	assert_true(h_wait_outbox(h, "c1.outbox", "events", 0, 5000));
 	send_state(h, "c1", PROTO_IST_ACKNOWLEDGED, 1);
 	assert_true(h_wait_file(h, "c1.sock.outputs", "desk 1 pattern=ack", 5000));
 	send_state(h, "c1", PROTO_IST_ON_SCENE, 1);
@@ -137,10 +137,10 @@ test_resent_with_same_id_until_receipt(void **state)
 	assert_string_equal(again.id, ev.id);
 	assert_int_equal(again.attempt, 2);
 	assert_int_equal(again.pressed_ms, ev.pressed_ms);
-	assert_int_equal(h_sql_int(h, "c1.db", "SELECT count(*) FROM events"), 1);
+	assert_int_equal(h_outbox_count(h, "c1.outbox", "events"), 1);
 	send_receipt(h, &again, PROTO_IST_PAGING);
 	assert_true(h_wait_log(h, "counterd", "receipt from hub", 5000));
-	assert_true(h_wait_sql(h, "c1.db", 0, 5000, "SELECT count(*) FROM events"));
+	assert_true(h_wait_outbox(h, "c1.outbox", "events", 0, 5000));
 }
 
 /* Presses while the broker is down all arrive once it is back, in the
@@ -193,7 +193,7 @@ test_broker_outage_loses_nothing(void **state)
 		assert_true(hi - lo == 2);	/* distinct, so consecutive */
 	}
 	assert_true(h_wait_file(h, "c1.sock.outputs", "desk 1 pattern=received", 5000));
-	assert_true(h_wait_sql(h, "c1.db", 0, 5000, "SELECT count(*) FROM events"));
+	assert_true(h_wait_outbox(h, "c1.outbox", "events", 0, 5000));
 }
 
 /* kill -9 after a press the broker never took: the press is on disk and
@@ -211,7 +211,7 @@ test_kill9_before_delivery_keeps_press(void **state)
 	assert_int_equal(fx_press(h, "c1", 50), 0);
 	assert_true(h_wait_log(h, "counterd", "queued until connected", 5000));
 	h_kill(h, pid, SIGKILL);
-	assert_int_equal(h_sql_int(h, "c1.db", "SELECT count(*) FROM events"), 1);
+	assert_int_equal(h_outbox_count(h, "c1.outbox", "events"), 1);
 	assert_int_equal(h_broker_start(h), 0);
 	assert_true(fx_counter_start(h, "c1") > 0);
 	assert_int_equal(fx_next_event(h, "c1", &ev, 10000), 0);

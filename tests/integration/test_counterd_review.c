@@ -15,6 +15,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <cJSON.h>
+
 #include "clock.h"
 #include "fixtures.h"
 #include "harness.h"
@@ -154,8 +156,7 @@ test_discreet_help_button_never_lights_desk(void **state)
 	assert_true(h_wait_log(h, "counterd", "incident 7: closed", 5000));
 	assert_desk_never_lit(h);
 	/* over: the board forgets it, and the next visible call shows */
-	assert_true(h_wait_sql(h, "c1.db", 0, 5000,
-	    "SELECT count(*) FROM discreet"));
+	assert_true(h_wait_outbox(h, "c1.outbox", "discreet", 0, 5000));
 	assert_int_equal(fx_press_button(h, "c1", "main", 50), 0);
 	assert_int_equal(fx_next_event(h, "c1", &ev, 5000), 0);
 	send_state(h, "8", PROTO_IST_PAGING, PROTO_KIND_HELP);
@@ -275,7 +276,7 @@ test_starts_without_outbox(void **state)
 	struct proto_status st = { 0 };
 	pid_t pid;
 
-	conf_with_outbox(h, "state/c1.db");
+	conf_with_outbox(h, "state/c1.outbox");
 	pid = fx_counter_start(h, "c1");
 	assert_true(pid > 0);
 	assert_true(h_wait_log(h, "counterd", "outbox: NOT DURABLE", 1000));
@@ -303,11 +304,44 @@ test_starts_without_outbox(void **state)
 	assert_int_equal(fx_press(h, "c1", 50), 0);
 	assert_int_equal(fx_next_event(h, "c1", &later, 5000), 0);
 	assert_string_equal(later.boot, st.boot);
-	assert_true(h_wait_sql(h, "state/c1.db", 1, 5000,
-	    "SELECT count(*) FROM events WHERE id = '%s'", later.id));
+	assert_true(h_wait_outbox(h, "state/c1.outbox", later.id, 1, 5000));
 	send_receipt(h, &later, "11", PROTO_IST_PAGING, PROTO_KIND_HELP);
-	assert_true(h_wait_sql(h, "state/c1.db", 0, 5000,
-	    "SELECT count(*) FROM events"));
+	assert_true(h_wait_outbox(h, "state/c1.outbox", "events", 0, 5000));
+}
+
+/* A press the hub has not confirmed (no hub runs here) waits in the
+ * outbox, and `panicctl outbox` shows it there, read-only, while counterd
+ * goes on; a receipt empties it. */
+static void
+test_panicctl_shows_waiting_press(void **state)
+{
+	struct harness *h = *state;
+	struct proto_event ev;
+	cJSON *doc, *evs, *first;
+	char *out;
+
+	assert_true(fx_counter_start(h, "c1") > 0);
+	assert_int_equal(fx_press(h, "c1", 50), 0);
+	assert_int_equal(fx_next_event(h, "c1", &ev, 5000), 0);
+	assert_true(h_wait_outbox(h, "c1.outbox", ev.id, 1, 5000));
+	assert_int_equal(h_run(h, "outbox", 10000, "panicctl", "outbox",
+	    h_path(h, "c1.outbox"), "--json", NULL), 0);
+	assert_non_null(out = h_read(h, "outbox.log"));
+	doc = cJSON_Parse(out);
+	free(out);
+	assert_non_null(doc);
+	evs = cJSON_GetObjectItem(doc, "events");
+	assert_int_equal(cJSON_GetArraySize(evs), 1);
+	first = cJSON_GetArrayItem(evs, 0);
+	assert_string_equal(cJSON_GetObjectItem(first, "id")->valuestring,
+	    ev.id);
+	assert_string_equal(cJSON_GetObjectItem(first, "kind")->valuestring,
+	    "help");
+	assert_string_equal(cJSON_GetObjectItem(doc, "boot")->valuestring,
+	    ev.boot);
+	cJSON_Delete(doc);
+	send_receipt(h, &ev, "21", PROTO_IST_PAGING, PROTO_KIND_HELP);
+	assert_true(h_wait_outbox(h, "c1.outbox", "events", 0, 5000));
 }
 
 int
@@ -320,6 +354,7 @@ main(void)
 		T(test_state_sent_while_stopped_arrives),
 		T(test_state_sent_while_disconnected_arrives),
 		T(test_starts_without_outbox),
+		T(test_panicctl_shows_waiting_press),
 	};
 #undef T
 

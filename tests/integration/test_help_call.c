@@ -54,7 +54,7 @@ test_help_call_end_to_end(void **state)
 
 	/* the board got its receipt; the desk shows "received" */
 	assert_true(h_wait_file(h, "c1.sock.outputs", "desk 1 pattern=received", 5000));
-	assert_true(h_wait_sql(h, "c1.db", 0, 5000, "SELECT count(*) FROM events"));
+	assert_true(h_wait_outbox(h, "c1.outbox", "events", 0, 5000));
 	assert_true(h_wait_sql(h, "hub.db", 1, 5000,
 	    "SELECT count(*) FROM events WHERE id = '%s'", ev.id));
 

@@ -185,7 +185,7 @@ test_hidden_button_is_discreet_and_presses_join(void **state)
 	assert_int_equal(fx_wait_state(h, "c1", PROTO_IST_PAGING, 0, &fb, 5000),
 	    0);
 	assert_int_equal(fb.kind, PROTO_KIND_EMERGENCY);
-	assert_true(h_wait_sql(h, "c1.db", 0, 5000, "SELECT count(*) FROM events"));
+	assert_true(h_wait_outbox(h, "c1.outbox", "events", 0, 5000));
 	h_pump(h, 500);
 	out = h_read(h, "c1.sock.outputs");
 	assert_non_null(out);

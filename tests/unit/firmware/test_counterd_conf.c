@@ -139,7 +139,7 @@ test_defaults(void **state)
 	assert_int_equal(conf.port, 1883);
 	assert_int_equal(conf.keepalive_s, 15);
 	assert_string_equal(conf.client_id, "counterd-b1-c1");
-	assert_string_equal(conf.outbox, "/var/lib/counterd/outbox.db");
+	assert_string_equal(conf.outbox, "/var/lib/counterd/outbox.journal");
 	assert_int_equal(conf.heartbeat_s, 30);
 	assert_int_equal(conf.confirm_timeout_s, 5);
 	assert_int_equal(conf.backend, CONF_GPIO_SIM);
