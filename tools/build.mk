@@ -1,6 +1,7 @@
 # tools/build.mk: panicctl, the tool for managers, supervisors and installers.
 
-# panicctl links counterd's config reader (for `press`) and hubd's config
+# panicctl links counterd's config reader (for `press`) and outbox (for
+# `outbox`, read-only), and hubd's config
 # reader and rules (for everything else).
 PANICCTL_HUB_OBJS := $(addprefix $(BUILD)/hub/, conf.o conf_sched.o \
 	conf_print.o rules.o)
@@ -8,8 +9,10 @@ PANICCTL_HUB_OBJS := $(addprefix $(BUILD)/hub/, conf.o conf_sched.o \
 # Everything but main: the unit tests link these too.
 PANICCTL_LIB_OBJS := $(addprefix $(BUILD)/tools/, cmd_press.o ctl.o db.o \
 	period.o stats.o table.o staffing.o coverage.o cmd_report.o \
-	cmd_incidents.o cmd_care.o cmd_check.o cmd_status.o cmd_pager.o) \
-	$(addprefix $(BUILD)/firmware/, conf.o button.o) $(PANICCTL_HUB_OBJS)
+	cmd_incidents.o cmd_care.o cmd_check.o cmd_status.o cmd_pager.o \
+	cmd_outbox.o) \
+	$(addprefix $(BUILD)/firmware/, conf.o button.o outbox.o journal.o) \
+	$(PANICCTL_HUB_OBJS)
 PANICCTL_OBJS := $(BUILD)/tools/panicctl.o $(PANICCTL_LIB_OBJS)
 
 $(BIN)/panicctl: $(PANICCTL_OBJS) $(COMMON_OBJS)

@@ -37,6 +37,8 @@ static const struct subcommand subcommands[] = {
 	{ "press", cmd_press,
 	  "press COUNTER-CONFIG [--button NAME] [--hold MS]\n"
 	  "        press a button of a counter that runs the sim backend" },
+	{ "outbox", cmd_outbox,
+	  "outbox FILE [--json]: what a board's outbox holds (read only)" },
 	{ NULL, NULL, NULL }
 };
 

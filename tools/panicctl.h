@@ -13,5 +13,6 @@ int cmd_care(int argc, char **argv);
 int cmd_pager(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_outbox(int argc, char **argv);
 
 #endif
