@@ -82,7 +82,11 @@ web_send(struct web *w, struct MHD_Connection *c, unsigned status,
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "Cache-Control", "no-store");
-	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	/* not no-referrer: with it browsers send "Origin: null" on the
+	 * page's own posts, and the origin check could not tell them from a
+	 * sandboxed page elsewhere. same-origin never sends the link to
+	 * another site either. */
+	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
 		MHD_add_response_header(r, "Allow", "GET, HEAD, POST");
 	rc = MHD_queue_response(c, status, r);
@@ -572,13 +576,15 @@ web_start(struct hub *h, char *err, size_t errlen)
 	    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
 	    hash);
 	w->d = MHD_start_daemon(flags, (uint16_t)cw->port, NULL, NULL,
-	    web_access, w, MHD_OPTION_SOCK_ADDR, sa,
+	    web_access, w,
+	    /* first, or MHD prints its own messages before it is set */
+	    MHD_OPTION_EXTERNAL_LOGGER, web_mhd_log, w,
+	    MHD_OPTION_SOCK_ADDR, sa,
 	    MHD_OPTION_CONNECTION_LIMIT, 64u,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, 16u,
 	    MHD_OPTION_CONNECTION_TIMEOUT, 15u,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
 	    MHD_OPTION_NOTIFY_COMPLETED, web_completed, w,
-	    MHD_OPTION_EXTERNAL_LOGGER, web_mhd_log, w,
 	    MHD_OPTION_END);
 	if (!w->d) {
 		snprintf(err, errlen, "web: cannot listen on %s port %d",

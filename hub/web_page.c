@@ -206,13 +206,13 @@ web_facts(struct wbuf *b, const struct web_view *v)
 	wbuf_puts(b, "</ul></dd></dl>\n");
 }
 
-/* <form> with the token fields; the caller closes it. */
+/* <form> with the token fields; the caller closes it. No action: it
+ * posts to the page's own URL, whatever path a reverse proxy adds. */
 static void
 web_form_open(struct wbuf *b, const struct web_view *v)
 {
-	wbuf_puts(b, "<form method=\"post\" action=\"");
-	wbuf_esc(b, v->action);
-	wbuf_puts(b, "\"><input type=\"hidden\" name=\"n\" value=\"");
+	wbuf_puts(b, "<form method=\"post\"><input type=\"hidden\" name=\"n\""
+	    " value=\"");
 	wbuf_esc(b, v->nonce);
 	wbuf_printf(b, "\"><input type=\"hidden\" name=\"t\" value=\"%" PRId64
 	    "\"><input type=\"hidden\" name=\"c\" value=\"", v->issued_s);

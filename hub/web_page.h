@@ -52,7 +52,6 @@ struct web_view {
 	struct web_pview people[WEB_PEOPLE_MAX];
 	unsigned npeople;
 	int open;			/* the forms are shown */
-	const char *action;		/* the forms' target (the link's path) */
 	const char *nonce, *token;	/* form token fields */
 	int64_t issued_s;
 	const char *msg_ja, *msg_en;	/* a banner: the result of an action */

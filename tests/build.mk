@@ -7,7 +7,8 @@ UNIT_HUB      := $(basename $(notdir $(wildcard tests/unit/hub/test_*.c)))
 INTEGRATION   := $(basename $(notdir $(wildcard tests/integration/test_*.c)))
 
 HARNESS_OBJS := $(BUILD)/tests/integration/harness.o \
-	$(BUILD)/tests/integration/fixtures.o $(BUILD)/tests/support/sys.o
+	$(BUILD)/tests/integration/fixtures.o $(BUILD)/tests/integration/http.o \
+	$(BUILD)/tests/support/sys.o
 
 # tests/support: process and port chores shared with the benchmarks
 $(BUILD)/tests/integration/%.o: ALL_CFLAGS += -Itests/support
@@ -32,6 +33,10 @@ $(addprefix $(BUILD)/tests/unit/, $(UNIT_FIRMWARE)): $(BUILD)/tests/unit/%: \
 $(addprefix $(BUILD)/tests/unit/, $(UNIT_HUB)): $(BUILD)/tests/unit/%: \
 		$(BUILD)/tests/unit/hub/%.o $(HUBD_LIB_OBJS) $(COMMON_OBJS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
+
+# test_hub_ackweb signs links itself (expired ones) with the hub's acklink.o
+$(BUILD)/tests/integration/test_hub_ackweb: $(BUILD)/hub/acklink.o
+$(BUILD)/tests/integration/test_hub_ackweb.o: ALL_CFLAGS += -Ihub
 
 $(BUILD)/tests/integration/test_%: $(BUILD)/tests/integration/test_%.o \
 		$(HARNESS_OBJS) $(COMMON_OBJS)
