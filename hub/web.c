@@ -369,7 +369,7 @@ web_post(struct web_ctx *x, const struct web_req *r)
 	    "現場到着を記録しました", "解決として記録しました" };
 	struct hub *h = x->w->h;
 	struct proto_reply rp;
-	char topic[64], body[PROTO_MAX_PAYLOAD], en[64];
+	char topic[64], body[PROTO_MAX_PAYLOAD], en[96];
 	const char *why, *ct = MHD_lookup_connection_value(x->c,
 	    MHD_HEADER_KIND, "Content-Type");
 	const struct incident *now;
@@ -403,6 +403,11 @@ web_post(struct web_ctx *x, const struct web_req *r)
 		    topic, body, (size_t)n), "log");
 	log_info("web: incident %" PRId64 ": %s from %s by link", x->id,
 	    proto_action_name(rp.action), rp.person);
+	/* a note, so that panicctl's timeline shows how the answer came */
+	snprintf(en, sizeof en, "%s by %s via the link",
+	    proto_action_name(rp.action), rp.person);
+	engine_check(h, store_log(h->store, clock_wall_ms(), "note", x->id,
+	    NULL, en, strlen(en)), "log");
 	x->w->actions++;
 	engine_reply(h, &rp);
 	if ((now = engine_incident(h, x->id)) != NULL)
