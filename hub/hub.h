@@ -148,6 +148,10 @@ void outbox_incident(struct hub *h, const struct incident *inc);
 void outbox_incident_clear(struct hub *h, int64_t id);
 void outbox_maint(struct hub *h, const struct proto_maint *mt);
 void outbox_hub_status(struct hub *h, int online);
+/* Label and "floor, zone, place" of a counter (PROTO_TEXT_MAX bytes
+ * each), for pages; an unconfigured counter is named by its id. */
+void outbox_where(const struct hub_conf *c, const char *counter, char *label,
+    char *location);
 /* Fill the state feedback for inc. */
 void outbox_state_of(const struct incident *inc, struct proto_feedback *fb);
 /* Send what was held while disconnected (after a reconnect). */

@@ -95,9 +95,7 @@ outbox_free(struct hub *h)
 	}
 }
 
-/* Label and "floor, zone, place" of a counter for pages; an unconfigured
- * counter is named by its id. */
-static void
+void
 outbox_where(const struct hub_conf *c, const char *counter, char *label,
     char *location)
 {

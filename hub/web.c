@@ -195,19 +195,9 @@ web_show(struct web_ctx *x, const char *msg_ja, const char *msg_en)
 	char label[PROTO_TEXT_MAX], where[PROTO_TEXT_MAX];
 	char nonce[ACKLINK_NONCE_LEN + 1], token[ACKLINK_MAC_LEN + 1];
 	struct wbuf b = { 0 };
-	int k = conf_counter_find(cf, inc->counter);
 
 	memset(&v, 0, sizeof v);
-	snprintf(label, sizeof label, "%s", k >= 0 ? cf->counters[k].label :
-	    inc->counter);
-	if (k >= 0)
-		snprintf(where, sizeof where, "%s%s%s%s%s",
-		    cf->counters[k].floor, cf->counters[k].floor[0] ? ", " : "",
-		    cf->zones[cf->counters[k].zone].name,
-		    cf->counters[k].location[0] ? ", " : "",
-		    cf->counters[k].location);
-	else
-		snprintf(where, sizeof where, "?");
+	outbox_where(cf, inc->counter, label, where);
 	v.label = label;
 	v.location = where;
 	v.counter = inc->counter;
@@ -477,10 +467,15 @@ web_route(struct web *w, struct MHD_Connection *c, const char *url,
 		return web_send(w, c, MHD_HTTP_NOT_FOUND, &b);
 	}
 	if (!post && strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
-	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
-		return web_refuse(w, c, "?", "a request", 0,
+	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
+		char m[17], path[WEB_LOGPATH_MAX + 1];
+
+		web_logpath(method, m, sizeof m);
+		web_logpath(url, path, sizeof path);
+		return web_refuse(w, c, m, path, 0,
 		    MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
 		    "この操作はできません", "Method not allowed");
+	}
 	/* an incident is a few kB: off the stack */
 	if (!(x = calloc(1, sizeof *x)))
 		return MHD_NO;
