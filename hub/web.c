@@ -134,14 +134,22 @@ web_refuse(struct web *w, struct MHD_Connection *c, const char *method,
 	return web_send(w, c, status, &b);
 }
 
-/* A path fit for a log line: printable ASCII, cut short. */
+/* A path fit for a log line: printable ASCII, cut short, and never a
+ * link's signature — a mistyped link may hold a valid one. */
 static void
 web_logpath(const char *url, char *buf, size_t size)
 {
+	int link = strncmp(url, "/a/", 3) == 0, slashes = 0;
 	size_t i;
 
-	for (i = 0; url[i] && i + 1 < size && i < WEB_LOGPATH_MAX; i++)
+	for (i = 0; url[i] && i + 4 < size && i < WEB_LOGPATH_MAX; i++) {
+		if (url[i] == '/' && link && ++slashes == 6) {
+			memcpy(buf + i, "/...", 4);
+			i += 4;
+			break;
+		}
 		buf[i] = url[i] > ' ' && url[i] < 0x7f ? url[i] : '?';
+	}
 	buf[i] = '\0';
 }
 

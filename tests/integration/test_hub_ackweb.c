@@ -277,6 +277,15 @@ test_refusals_change_nothing(void **state)
 	    " WHERE kind = 'reject' AND topic = 'web'"), 16);
 	assert_true(h_wait_log(t->h, "hubd", "web: refused (16 so far)", 5000));
 	assert_int_equal(h_count(t->h, "panic/t/counter/c1/feedback"), feedback);
+	/* no log line gives a link's signature away, not even a part */
+	{
+		char *log = h_read(t->h, "hubd.log"), part[12];
+
+		snprintf(part, sizeof part, "%s", strrchr(pg.ack_url, '/') + 1);
+		assert_non_null(log);
+		assert_null(strstr(log, part));
+		free(log);
+	}
 }
 
 /* Run browser_ack.py MODE URL in headless Chromium with a new profile;
