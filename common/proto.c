@@ -597,6 +597,7 @@ static const struct proto__field proto__page_f[] = {
 	F_U32(page, needed, "needed", 0, T_ALL, 0, UINT32_MAX, U32_ANY),
 	F_LIST(page, responders, nresponders, "responders", T_ALL),
 	F_TEXT(page, reason, "reason", 0, T(PROTO_PAGE_CANCEL)),
+	F_TEXT(page, ack_url, "ack_url", 0, T(PROTO_PAGE_PAGE)),
 };
 
 static const struct proto__field proto__reply_f[] = {

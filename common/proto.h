@@ -22,6 +22,7 @@
 #define PROTO_NOTE_MAX		1024	/* UTF-8 free text */
 #define PROTO_TOPIC_MAX		256
 #define PROTO_LIST_MAX		8	/* buttons, outputs, faults, responders */
+#define PROTO_URL_MAX		512	/* a page's ack_url */
 
 enum proto_kind {
 	PROTO_KIND_HELP,
@@ -214,6 +215,8 @@ struct proto_page {
 	unsigned nresponders;		/* people who acknowledged */
 	char responders[PROTO_LIST_MAX][PROTO_ID_MAX];
 	char reason[PROTO_TEXT_MAX];	/* cancel: why; page: "" */
+	char ack_url[PROTO_URL_MAX];	/* page: the person's one-tap
+					   acknowledgement link; "" if none */
 };
 
 int proto_encode_page(const struct proto_page *pg, char *buf, size_t size);

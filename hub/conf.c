@@ -28,7 +28,7 @@ static const struct cfg_knob conf_top_knobs[] = {
 	KNOB_SKIP("broker"), KNOB_SKIP("timeouts"), KNOB_SKIP("supervision"),
 	KNOB_SKIP("fallback"), KNOB_SKIP("people"), KNOB_SKIP("teams"),
 	KNOB_SKIP("zones"), KNOB_SKIP("counters"), KNOB_SKIP("shifts"),
-	KNOB_SKIP("exceptions"), KNOB_SKIP("policies"),
+	KNOB_SKIP("exceptions"), KNOB_SKIP("policies"), KNOB_SKIP("web"),
 	KNOB_END
 };
 
@@ -340,7 +340,7 @@ conf_read_groups(struct hub_conf *c, const config_setting_t *root, char *err,
 	    conf__read_duration(g, "relief_after", 1200000, 1000,
 	    &c->relief_after_ms, c->file, err, errlen) < 0)
 		return -1;
-	return 0;
+	return conf_web_read(c, root, err, errlen);
 }
 
 /* The site's time zone must exist: glibc silently falls back to UTC for an
@@ -454,5 +454,6 @@ conf_free(struct hub_conf *c)
 		return;
 	/* keep the broker password out of freed memory */
 	memset(c->broker.password, 0, sizeof c->broker.password);
+	memset(c->web.key, 0, sizeof c->web.key);
 	free(c);
 }

@@ -22,6 +22,9 @@
 #define CONF_TARGETS_MAX	8
 #define CONF_CONTACT_MAX	128
 #define CONF_ERR_MAX		512
+#define CONF_URL_MAX		128	/* web.base_url */
+#define CONF_KEY_MIN		32	/* bytes of a link key */
+#define CONF_KEY_MAX		1024
 
 struct conf_person {
 	char id[PROTO_ID_MAX];
@@ -111,6 +114,20 @@ struct conf_broker {
 	char password[CONF_CONTACT_MAX];
 };
 
+/* The one-tap acknowledgement server (docs/WEB-ACK.md); enabled only when
+ * the file has a web section. The key is read by conf_web_key_load. */
+struct conf_web {
+	int enabled;
+	char listen[64];		/* an IPv4 or IPv6 address */
+	int port;
+	char base_url[CONF_URL_MAX];	/* no trailing '/' */
+	char key_file[PATH_MAX];
+	int key_file_line;		/* for errors about the file */
+	int link_ttl_s;
+	unsigned char key[CONF_KEY_MAX];
+	size_t keylen;			/* 0 until loaded */
+};
+
 struct hub_conf {
 	char file[PATH_MAX];
 	char site[PROTO_ID_MAX];
@@ -119,6 +136,7 @@ struct hub_conf {
 	char database[PATH_MAX];
 	char log_level[16];
 	struct conf_broker broker;
+	struct conf_web web;
 
 	int cancel_grace_ms;
 	int on_scene_timeout_ms;
@@ -150,6 +168,18 @@ struct hub_conf {
  * or NULL with "file:line: key: reason" in err. */
 struct hub_conf *hub_conf_load(const char *path, char *err, size_t errlen);
 void conf_free(struct hub_conf *c);
+
+/* Read the web section (absent: web disabled). For conf.c. 0 or -1 with
+ * err set. */
+struct config_setting_t;
+int conf_web_read(struct hub_conf *c, const struct config_setting_t *root,
+    char *err, size_t errlen);
+/* Read web.key_file into c->web.key: hubd calls it at start and on reload
+ * (panicctl, which reads the same file, does not need the key). The file
+ * must be a regular file, not readable by others, and hold at least
+ * CONF_KEY_MIN bytes (all of its bytes are the key). Nothing to do when
+ * web is disabled. 0, or -1 with "file:line: web.key_file: reason". */
+int conf_web_key_load(struct hub_conf *c, char *err, size_t errlen);
 
 /* Write the config in normalised form (defaults filled in, durations in
  * ms, references by id), for --check and golden tests. */

@@ -64,6 +64,14 @@ conf_print_top(const struct hub_conf *c, FILE *f)
 	    c->heartbeat_default_s, c->maint_role);
 	conf_print_targets(c, c->fallback, c->nfallback, f);
 	fputs(";\n", f);
+	if (!c->web.enabled)
+		return;
+	fprintf(f, "web = { listen = \"%s\"; port = %d; base_url = ",
+	    c->web.listen, c->web.port);
+	conf_print_quoted(f, c->web.base_url);
+	fputs("; key_file = ", f);
+	conf_print_quoted(f, c->web.key_file);
+	fprintf(f, "; link_ttl_s = %d; };\n", c->web.link_ttl_s);
 }
 
 static void

@@ -60,6 +60,14 @@ engine_find_id(struct hub *h, int64_t id)
 	return NULL;
 }
 
+const struct incident *
+engine_incident(struct hub *h, int64_t id)
+{
+	struct hub_inc *hi = engine_find_id(h, id);
+
+	return hi ? &hi->inc : NULL;
+}
+
 static struct hub_inc *
 engine_new(struct hub *h)
 {

@@ -24,6 +24,8 @@
 #define HUB_IDS_KEY		"incident_ids_reserved"
 #define HUB_UNKNOWN_COUNTERS_MAX 32	/* boards not in the config watched */
 
+struct web;
+
 enum hub_timer_kind { HUB_TIMER_INCIDENT, HUB_TIMER_COUNTER, HUB_TIMER_RETRY };
 
 /* An incident and its escalation timer: open, or closed but not yet
@@ -95,6 +97,7 @@ struct hub {
 	unsigned nreceipts;
 	struct hub_outmsg outq[HUB_OUTQ_MAX];
 	unsigned outq_head, outq_len;
+	struct web *web;		/* acknowledgement server; NULL: none */
 	struct incident_ctx cx;		/* scratch for one incident input */
 	int64_t cx_mono_ms;		/* cx.now_ms on the monotonic clock */
 };
@@ -110,6 +113,8 @@ int engine_restore(struct hub *h);
 void engine_connected(struct hub *h);
 void engine_event(struct hub *h, const struct proto_event *ev);
 void engine_reply(struct hub *h, const struct proto_reply *rp);
+/* Incident id in memory (open, or closed this turn), or NULL. */
+const struct incident *engine_incident(struct hub *h, int64_t id);
 void engine_timer(struct hub *h, struct hub_inc *hi);
 /* Tell counter's desk the state of its latest incident (open, or over):
  * the board has just come (back) online and may have missed it. */
@@ -143,6 +148,10 @@ void outbox_incident(struct hub *h, const struct incident *inc);
 void outbox_incident_clear(struct hub *h, int64_t id);
 void outbox_maint(struct hub *h, const struct proto_maint *mt);
 void outbox_hub_status(struct hub *h, int online);
+/* Label and "floor, zone, place" of a counter (PROTO_TEXT_MAX bytes
+ * each), for pages; an unconfigured counter is named by its id. */
+void outbox_where(const struct hub_conf *c, const char *counter, char *label,
+    char *location);
 /* Fill the state feedback for inc. */
 void outbox_state_of(const struct incident *inc, struct proto_feedback *fb);
 /* Send what was held while disconnected (after a reconnect). */

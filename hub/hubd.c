@@ -17,11 +17,12 @@
 #include "clock.h"
 #include "daemon_opts.h"
 #include "log.h"
+#include "web.h"
 
 #define HUBD_DEFAULT_CONF	"/etc/panic/hubd.conf"
 #define HUBD_MSGS_PER_TURN	256	/* then timers get their turn */
 
-enum { PFD_SIGNAL, PFD_TIMER, PFD_MQTT, PFD_MAX };
+enum { PFD_SIGNAL, PFD_TIMER, PFD_MQTT, PFD_WEB, PFD_MAX };
 
 static enum log_level
 hubd_level(const struct hub_conf *c, int debug)
@@ -99,9 +100,17 @@ hubd_reload(struct hub *h, const char *path, int debug)
 	if (strcmp(n->site, o->site) || strcmp(n->topic_prefix, o->topic_prefix) ||
 	    strcmp(n->database, o->database) ||
 	    strcmp(n->timezone, o->timezone) ||
-	    memcmp(&n->broker, &o->broker, sizeof n->broker)) {
+	    memcmp(&n->broker, &o->broker, sizeof n->broker) ||
+	    n->web.enabled != o->web.enabled || n->web.port != o->web.port ||
+	    strcmp(n->web.listen, o->web.listen)) {
 		log_warnx("reload refused, old rules kept: site, topic_prefix, "
-		    "timezone, database and broker need a restart");
+		    "timezone, database, broker and web listen/port need a "
+		    "restart");
+		conf_free(n);
+		return;
+	}
+	if (conf_web_key_load(n, err, sizeof err) < 0) {
+		log_warnx("reload refused, old rules kept: %s", err);
 		conf_free(n);
 		return;
 	}
@@ -181,11 +190,14 @@ hubd_arm(struct hub *h, int tfd)
 	struct timer *tm = timers_peek(&h->timers);
 	int64_t now = clock_mono_ms(), due = -1;
 	int64_t rc = mqtt_timeout_ms(h->mqtt, now);
+	int64_t wt = web_timeout_ms(h);
 
 	if (tm)
 		due = tm->due_ms;
 	if (rc >= 0 && (due < 0 || now + rc < due))
 		due = now + rc;
+	if (wt >= 0 && (due < 0 || now + wt < due))
+		due = now + wt;
 	memset(&its, 0, sizeof its);
 	if (due >= 0) {
 		/* an all-zero value would disarm; a past one fires at once */
@@ -209,6 +221,8 @@ hubd_loop(struct hub *h, int sfd, int tfd, const char *path, int debug)
 	pfd[PFD_SIGNAL] = (struct pollfd){ .fd = sfd, .events = POLLIN };
 	pfd[PFD_TIMER] = (struct pollfd){ .fd = tfd, .events = POLLIN };
 	pfd[PFD_MQTT] = (struct pollfd){ .fd = mqtt_fd(h->mqtt), .events = POLLIN };
+	/* -1 without a web section: poll skips it */
+	pfd[PFD_WEB] = (struct pollfd){ .fd = web_fd(h), .events = POLLIN };
 	while (!quit) {
 		hubd_arm(h, tfd);
 		if (poll(pfd, PFD_MAX, -1) < 0) {
@@ -227,6 +241,8 @@ hubd_loop(struct hub *h, int sfd, int tfd, const char *path, int debug)
 			hubd_mqtt_event(h, &ev);
 			mqtt_ev_release(&ev);
 		}
+		/* answers by link join this turn's transaction */
+		web_run(h);
 		engine_commit(h);
 		/* a publish Paho refused while connected waits only a turn */
 		if (h->outq_len && mqtt_is_connected(h->mqtt))
@@ -266,7 +282,8 @@ main(int argc, char **argv)
 	log_init("hubd", o.debug ? LOG_LVL_DEBUG : LOG_LVL_INFO, 0);
 	if (!(h = calloc(1, sizeof *h)))
 		fatal("calloc");
-	if (!(h->conf = hub_conf_load(o.path, err, sizeof err)))
+	if (!(h->conf = hub_conf_load(o.path, err, sizeof err)) ||
+	    conf_web_key_load(h->conf, err, sizeof err) < 0)
 		fatalx("%s", err);
 	if (o.check) {
 		if (o.verbose)
@@ -292,6 +309,8 @@ main(int argc, char **argv)
 		    mqtt_error()[0] ? ": " : "", mqtt_error());
 	if (hubd_subscribe(h) < 0)
 		fatal("mqtt: subscribe");
+	if (web_start(h, err, sizeof err) < 0)
+		fatalx("%s", err);
 	log_info("hub %s: started, %u people, %u counters, database %s",
 	    h->conf->site, h->conf->npeople, h->conf->ncounters,
 	    h->conf->database);
@@ -305,6 +324,7 @@ main(int argc, char **argv)
 	    h->conf->site, h->stats.events, h->stats.duplicates,
 	    h->stats.replies, h->stats.malformed, h->stats.security,
 	    h->stats.failed_commits, h->stats.counters_dropped);
+	web_stop(h);
 	engine_commit(h);
 	engine_stop(h);
 	outbox_hub_status(h, 0);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "acklink.h"
 #include "clock.h"
 #include "log.h"
 
@@ -94,9 +95,7 @@ outbox_free(struct hub *h)
 	}
 }
 
-/* Label and "floor, zone, place" of a counter for pages; an unconfigured
- * counter is named by its id. */
-static void
+void
 outbox_where(const struct hub_conf *c, const char *counter, char *label,
     char *location)
 {
@@ -145,6 +144,9 @@ outbox_page(struct hub *h, const struct incident *inc, const char *person,
 	pg.nresponders = incident_responders(inc, pg.responders, PROTO_LIST_MAX);
 	if (type == PROTO_PAGE_CANCEL)
 		snprintf(pg.reason, sizeof pg.reason, "%s", reason);
+	else if (acklink_make(h, inc->id, person, pg.ack_url,
+	    sizeof pg.ack_url) < 0)
+		log_warnx("incident %" PRId64 ": no link for %s", inc->id, person);
 	outbox_topic(h, PROTO_TOPIC_PAGER, k >= 0 ?
 	    h->conf->people[k].pager : person, topic, sizeof topic);
 	if ((n = proto_encode_page(&pg, buf, sizeof buf)) < 0) {

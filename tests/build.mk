@@ -7,7 +7,8 @@ UNIT_HUB      := $(basename $(notdir $(wildcard tests/unit/hub/test_*.c)))
 INTEGRATION   := $(basename $(notdir $(wildcard tests/integration/test_*.c)))
 
 HARNESS_OBJS := $(BUILD)/tests/integration/harness.o \
-	$(BUILD)/tests/integration/fixtures.o $(BUILD)/tests/support/sys.o \
+	$(BUILD)/tests/integration/fixtures.o $(BUILD)/tests/integration/http.o \
+	$(BUILD)/tests/support/sys.o \
 	$(BUILD)/firmware/outbox.o $(BUILD)/firmware/journal.o
 
 # tests/support: process and port chores shared with the benchmarks
@@ -20,7 +21,7 @@ TEST_PROGRAMS := $(addprefix $(BUILD)/tests/unit/, $(UNIT_COMMON) \
 	$(addprefix $(BUILD)/tests/integration/, $(INTEGRATION))
 
 TEST_LIBS = $(LIB_CMOCKA) $(LIB_PAHO) $(LIB_CJSON) $(LIB_CONFIG) \
-	$(LIB_SQLITE) $(LIB_GPIOD) -lm
+	$(LIB_SQLITE) $(LIB_GPIOD) $(LIB_MHD) $(LIB_NETTLE) -lm
 
 test-programs: $(TEST_PROGRAMS)
 
@@ -35,6 +36,10 @@ $(addprefix $(BUILD)/tests/unit/, $(UNIT_FIRMWARE)): $(BUILD)/tests/unit/%: \
 $(addprefix $(BUILD)/tests/unit/, $(UNIT_HUB)): $(BUILD)/tests/unit/%: \
 		$(BUILD)/tests/unit/hub/%.o $(HUBD_LIB_OBJS) $(COMMON_OBJS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
+
+# test_hub_ackweb signs links itself (expired ones) with the hub's acklink.o
+$(BUILD)/tests/integration/test_hub_ackweb: $(BUILD)/hub/acklink.o
+$(BUILD)/tests/integration/test_hub_ackweb.o: ALL_CFLAGS += -Ihub
 
 $(BUILD)/tests/integration/test_%: $(BUILD)/tests/integration/test_%.o \
 		$(HARNESS_OBJS) $(COMMON_OBJS)

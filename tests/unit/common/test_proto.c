@@ -439,6 +439,37 @@ test_japanese_limits(void **state)
 	expect_reject(S_PG_PAGE, buf, n, "page: \"label\" is too long");
 }
 
+/* A page may carry the person's acknowledgement link (optional, pages
+ * only): it round-trips, a cancel neither sends nor reads it, and an
+ * older reader ignores it like any unknown field. */
+static void
+test_page_ack_url(void **state)
+{
+	static const char url[] = "http://hub.b1:8080/a/1/i42/sato/1795000600/"
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ";
+	struct proto_page pg = pg_page, out;
+	char buf[BIG];
+	int n;
+
+	(void)state;
+	snprintf(pg.ack_url, sizeof pg.ack_url, "%s", url);
+	n = proto_encode_page(&pg, buf, sizeof buf);
+	assert_true(n > 0);
+	assert_non_null(strstr(buf, ",\"ack_url\":\"http://hub.b1:8080/a/1/"));
+	assert_int_equal(proto_decode_page(buf, (size_t)n, &out, NULL), 0);
+	assert_string_equal(out.ack_url, url);
+	pg = pg_cancel;
+	snprintf(pg.ack_url, sizeof pg.ack_url, "%s", url);
+	n = proto_encode_page(&pg, buf, sizeof buf);
+	assert_null(strstr(buf, "ack_url"));
+	/* absent: "" */
+	pg = pg_page;
+	n = proto_encode_page(&pg, buf, sizeof buf);
+	assert_null(strstr(buf, "ack_url"));
+	assert_int_equal(proto_decode_page(buf, (size_t)n, &out, NULL), 0);
+	assert_string_equal(out.ack_url, "");
+}
+
 /* ---- malformed payloads ------------------------------------------------- */
 
 /* Every proper prefix of a valid payload is refused, read from a buffer of
@@ -1623,6 +1654,7 @@ main(void)
 		cmocka_unit_test(test_text_valid),
 		cmocka_unit_test(test_topic_build),
 		cmocka_unit_test(test_topic_build_rejects),
+		cmocka_unit_test(test_page_ack_url),
 		cmocka_unit_test(test_topic_parse),
 		cmocka_unit_test(test_topic_parse_len),
 		cmocka_unit_test(test_topic_parse_rejects),

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <sys/stat.h>
+
 #include "hubtest.h"
 
 #define EXAMPLE "config/example-branch/hubd.conf"
@@ -78,6 +80,24 @@ static const struct bad_case bad_cases[] = {
 	  0, ":5: policies.[0].steps.[0]: missing required key \"wait_s\"" },
 	{ "policies = ( { kind = \"cancel\"; steps = ( { targets = [\"person:boss\"]; wait_s = 1; } ); }," EMERGENCY_OK " );",
 	  0, ":5: policies.[0].kind: expected help, emergency or test" },
+	{ "web = { port = 8080; key_file = \"/k\"; };",
+	  1, ":5: web: missing required key \"base_url\"" },
+	{ "web = { base_url = \"ftp://hub\"; key_file = \"/k\"; };",
+	  1, ":5: web.base_url: expected http://host[:port][/path]" },
+	{ "web = { base_url = \"http://hub/?x=1\"; key_file = \"/k\"; };",
+	  1, ":5: web.base_url: expected http://host[:port][/path]" },
+	{ "web = { base_url = \"http://hub/\\\"><b>\"; key_file = \"/k\"; };",
+	  1, ":5: web.base_url: expected http://host[:port][/path]" },
+	{ "web = { base_url = \"https://\"; key_file = \"/k\"; };",
+	  1, ":5: web.base_url: expected http://host[:port][/path]" },
+	{ "web = { listen = \"hub.local\"; base_url = \"http://h\"; key_file = \"/k\"; };",
+	  1, ":5: web.listen: \"hub.local\" is not an IPv4 or IPv6 address" },
+	{ "web = { base_url = \"http://h\"; key_file = \"/k\"; link_ttl_s = 10; };",
+	  1, ":5: web.link_ttl_s: 10 is out of range" },
+	{ "web = { base_url = \"http://h\"; key_file = \"/k\"; port = 0; };",
+	  1, ":5: web.port: 0 is out of range" },
+	{ "web = { base_url = \"http://h\"; key_file = \"/k\"; tls = true; };",
+	  1, ":5: web.tls: unknown key" },
 	{ "policies = ( { kind = \"help\"; min_responders = 0; steps = ( { targets = [\"person:boss\"]; wait_s = 1; } ); }," EMERGENCY_OK " );",
 	  0, ":5: policies.[0].min_responders: 0 is out of range" },
 };
@@ -211,6 +231,8 @@ test_print_reads_back(void **state)
 	    "shifts = ( { zone = \"Q\"; days = [\"sun\", \"sat\"]; from = \"22:00\";"
 	    " to = \"06:30\"; supervisor = \"boss\"; } );\n"
 	    "exceptions = ( { type = \"holiday\"; date = \"2027-01-01\"; zone = \"Q\"; } );\n"
+	    "web = { listen = \"::1\"; port = 8443; base_url = \"https://hub.b1/ack/\";"
+	    " key_file = \"/etc/panic/link.key\"; };\n"
 	    MIN_POLICIES);
 	char *first = print_conf(a), *second;
 	struct hub_conf *b = ht_conf(first);
@@ -219,12 +241,96 @@ test_print_reads_back(void **state)
 	second = print_conf(b);
 	assert_string_equal(first, second);
 	assert_string_equal(b->zones[0].name, "the \"quiet\" room \\ 2");
+	assert_string_equal(b->web.base_url, "https://hub.b1/ack");
+	assert_int_equal(b->web.link_ttl_s, 86400);
+	assert_int_equal(b->web.port, 8443);
 	/* the password is never printed */
 	assert_null(strstr(first, "s3cret"));
 	free(first);
 	free(second);
 	conf_free(a);
 	conf_free(b);
+}
+
+/* A file of size bytes, mode 0600; its path or NULL. */
+static const char *
+f_write_size(const char *path, size_t size)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return NULL;
+	for (size_t i = 0; i < size; i++)
+		fputc('k', f);
+	fclose(f);
+	return chmod(path, 0600) == 0 ? path : NULL;
+}
+
+/* The key file: refused when missing, a directory, readable by others,
+ * too short or too long; a good one is read whole. Errors name the file,
+ * the line of key_file and the key. */
+static void
+test_web_key_file(void **state)
+{
+	static const struct { const char *text; mode_t mode; const char *want; }
+	    cases[] = {
+		{ NULL, 0600, "No such file or directory" },
+		{ "0123456789abcdef0123456789abcdef", 0644, "readable or writable by others" },
+		{ "0123456789abcdef0123456789abcdef", 0602, "readable or writable by others" },
+		{ "0123456789abcdef0123456789abcde", 0600, "too short" },
+		{ "0123456789abcdef0123456789abcdef", 0640, NULL },
+	};
+	char dir[] = "/tmp/hubtest-key-XXXXXX", key[64], text[4096];
+	char err[CONF_ERR_MAX], want[160];
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(key, sizeof key, "%s/link.key", dir);
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct hub_conf *c;
+		FILE *f;
+
+		unlink(key);
+		if (cases[i].text) {
+			assert_non_null(f = fopen(key, "w"));
+			fputs(cases[i].text, f);
+			fclose(f);
+			assert_int_equal(chmod(key, cases[i].mode), 0);
+		}
+		snprintf(text, sizeof text, "%sweb = { base_url = \"http://h:1\";\n"
+		    "  key_file = \"%s\"; };\n%s", MIN_HEAD, key, MIN_POLICIES);
+		c = ht_conf(text);
+		assert_int_equal(c->web.keylen, 0);
+		if (!cases[i].want) {
+			assert_int_equal(conf_web_key_load(c, err, sizeof err), 0);
+			assert_int_equal(c->web.keylen, 32);
+			assert_memory_equal(c->web.key, cases[i].text, 32);
+		} else {
+			snprintf(want, sizeof want, ":6: web.key_file: %s: %s", key,
+			    cases[i].want);
+			assert_int_equal(conf_web_key_load(c, err, sizeof err), -1);
+			if (!strstr(err, want))
+				fail_msg("case %zu: got \"%s\", want \"...%s\"", i,
+				    err, want);
+		}
+		conf_free(c);
+	}
+	/* too long, and not a regular file */
+	assert_non_null(f_write_size(key, CONF_KEY_MAX + 1));
+	snprintf(text, sizeof text, "%sweb = { base_url = \"http://h:1\";\n"
+	    "  key_file = \"%s\"; };\n%s", MIN_HEAD, key, MIN_POLICIES);
+	{
+		struct hub_conf *c = ht_conf(text);
+
+		assert_int_equal(conf_web_key_load(c, err, sizeof err), -1);
+		assert_non_null(strstr(err, "too long"));
+		snprintf(c->web.key_file, sizeof c->web.key_file, "%s", dir);
+		assert_int_equal(conf_web_key_load(c, err, sizeof err), -1);
+		assert_non_null(strstr(err, "not a regular file"));
+		conf_free(c);
+	}
+	unlink(key);
+	rmdir(dir);
 }
 
 int
@@ -236,6 +342,7 @@ main(void)
 		cmocka_unit_test(test_example_branch),
 		cmocka_unit_test(test_example_golden),
 		cmocka_unit_test(test_print_reads_back),
+		cmocka_unit_test(test_web_key_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
