@@ -3,7 +3,7 @@
 # panicctl links counterd's config reader (for `press`) and hubd's config
 # reader and rules (for everything else).
 PANICCTL_HUB_OBJS := $(addprefix $(BUILD)/hub/, conf.o conf_sched.o \
-	conf_print.o rules.o)
+	conf_print.o conf_notify.o rules.o)
 
 # Everything but main: the unit tests link these too.
 PANICCTL_LIB_OBJS := $(addprefix $(BUILD)/tools/, cmd_press.o ctl.o db.o \
