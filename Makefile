@@ -6,13 +6,14 @@ BUILD	?= build
 BIN	?= bin
 SANFLAGS ?=
 
-PKGS	:= libgpiod libconfig libcjson sqlite3
+PKGS	:= libgpiod libconfig libcjson sqlite3 libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) cmocka 2>/dev/null)
 LIB_GPIOD  := $(shell pkg-config --libs libgpiod 2>/dev/null)
 LIB_CONFIG := $(shell pkg-config --libs libconfig 2>/dev/null)
 LIB_CJSON  := $(shell pkg-config --libs libcjson 2>/dev/null)
 LIB_SQLITE := $(shell pkg-config --libs sqlite3 2>/dev/null)
 LIB_CMOCKA := $(shell pkg-config --libs cmocka 2>/dev/null)
+LIB_CURL   := $(shell pkg-config --libs libcurl 2>/dev/null)
 # No Paho library on the link line: common/mqtt.c loads libpaho-mqtt3a or,
 # for TLS, libpaho-mqtt3as at run time (dlopen), so that a plain client
 # never maps libssl and libcrypto. -ldl is empty in glibc >= 2.34.

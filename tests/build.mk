@@ -17,7 +17,7 @@ TEST_PROGRAMS := $(addprefix $(BUILD)/tests/unit/, $(UNIT_COMMON) \
 	$(addprefix $(BUILD)/tests/integration/, $(INTEGRATION))
 
 TEST_LIBS = $(LIB_CMOCKA) $(LIB_PAHO) $(LIB_CJSON) $(LIB_CONFIG) \
-	$(LIB_SQLITE) $(LIB_GPIOD) -lm
+	$(LIB_SQLITE) $(LIB_GPIOD) $(LIB_CURL) -lm
 
 test-programs: $(TEST_PROGRAMS)
 
