@@ -7,7 +7,8 @@ UNIT_HUB      := $(basename $(notdir $(wildcard tests/unit/hub/test_*.c)))
 INTEGRATION   := $(basename $(notdir $(wildcard tests/integration/test_*.c)))
 
 HARNESS_OBJS := $(BUILD)/tests/integration/harness.o \
-	$(BUILD)/tests/integration/fixtures.o $(BUILD)/tests/support/sys.o
+	$(BUILD)/tests/integration/fixtures.o $(BUILD)/tests/support/sys.o \
+	$(addprefix $(BUILD)/tests/support/, recv.o recv_http.o recv_smtp.o)
 
 # tests/support: process and port chores shared with the benchmarks
 $(BUILD)/tests/integration/%.o: ALL_CFLAGS += -Itests/support
