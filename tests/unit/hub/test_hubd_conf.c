@@ -150,20 +150,6 @@ test_example_branch(void **state)
 	conf_free(c);
 }
 
-/* hub_conf_print into a malloc'd string. */
-static char *
-print_conf(const struct hub_conf *c)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	assert_non_null(f);
-	hub_conf_print(c, f);
-	fclose(f);
-	return buf;
-}
-
 static char *
 read_file(const char *path)
 {
@@ -190,7 +176,7 @@ test_example_golden(void **state)
 	(void)state;
 	if (!c)
 		fail_msg("%s", err);
-	got = print_conf(c);
+	got = ht_print(c);
 	assert_string_equal(got, want);
 	free(got);
 	free(want);
@@ -212,11 +198,11 @@ test_print_reads_back(void **state)
 	    " to = \"06:30\"; supervisor = \"boss\"; } );\n"
 	    "exceptions = ( { type = \"holiday\"; date = \"2027-01-01\"; zone = \"Q\"; } );\n"
 	    MIN_POLICIES);
-	char *first = print_conf(a), *second;
+	char *first = ht_print(a), *second;
 	struct hub_conf *b = ht_conf(first);
 
 	(void)state;
-	second = print_conf(b);
+	second = ht_print(b);
 	assert_string_equal(first, second);
 	assert_string_equal(b->zones[0].name, "the \"quiet\" room \\ 2");
 	/* the password is never printed */
