@@ -285,6 +285,57 @@ test_mail_and_command_hook(void **state)
 	    " OR (channel = 'sms' AND detail = 'exit 0'))", id));
 }
 
+/* 1 once pid runs no more (gone, or a zombie waiting for its reaper). */
+static int
+gone(const char *pidtext)
+{
+	char path[64], st[256] = "";
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", atoi(pidtext));
+	if (!(f = fopen(path, "r")))
+		return 1;
+	if (!fgets(st, sizeof st, f))
+		st[0] = '\0';
+	fclose(f);
+	return strstr(st, ") Z ") != NULL;
+}
+
+/* A hook that outlives its time limit is killed with what it started, and
+ * the attempt ends as a timeout with what it had written; it is reaped. */
+static void
+test_command_hook_time_limit(void **state)
+{
+	struct nt *t = *state;
+	const char *const notify[] = { "sup",
+	    "{ channel = \"pager\"; }, { channel = \"pbx\"; to = \"201\"; }",
+	    NULL };
+	char channels[1024], id[PROTO_ID_MAX], *pids, *nl;
+	const char *script;
+
+	script = h_write(t->h, "pbx-hook", "#!/bin/sh\n"
+	    "sleep 30 &\necho \"$$ $!\" > \"$1.tmp\" && mv \"$1.tmp\" \"$1\"\n"
+	    "echo calling \"$PANIC_TO\"\nwait\n");
+	assert_non_null(script);
+	assert_int_equal(chmod(script, 0755), 0);
+	snprintf(channels, sizeof channels, "channels = (\n"
+	    " { name = \"pbx\"; type = \"command\"; path = \"%s\";"
+	    " args = [ \"%s\" ]; timeout_ms = 500; attempts = 1; } );\n",
+	    script, h_path(t->h, "pbx.pids"));
+	start_and_press(t, NULL, notify, channels, id);
+
+	assert_true(h_wait_sql(t->h, "hub.db", 1, WAIT_MS, "SELECT count(*)"
+	    " FROM pages WHERE incident = %s AND person = 'sup' AND"
+	    " channel = 'pbx' AND outcome = 'timeout' AND"
+	    " detail LIKE '%%calling 201%%'", id));
+	pids = h_read(t->h, "pbx.pids");
+	assert_non_null(pids);
+	assert_non_null(nl = strchr(pids, ' '));
+	assert_true(gone(pids));
+	assert_true(gone(nl + 1));
+	free(pids);
+}
+
 /* A server that takes the request and never answers holds up nobody: bak,
  * paged by the same step, gets their page while sup's attempt is still
  * waiting, and sup's ends as a timeout later; bak was reached, so the
@@ -401,6 +452,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_webhook_templates),
 		T(test_mail_and_command_hook),
+		T(test_command_hook_time_limit),
 		T(test_hung_channel_delays_nobody),
 		T(test_all_failed_moves_on_and_alerts),
 	};
