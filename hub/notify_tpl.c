@@ -179,7 +179,7 @@ tpl_slack_escape(const char *in, char *out, size_t size)
 static cJSON *
 tpl_slack(const struct notify_page *pg)
 {
-	char title[512], text[1024], raw[1600], md[3200];
+	char title[512], text[1024], md[3200], raw[4096];
 	cJSON *o = cJSON_CreateObject(), *blocks, *b, *t, *els, *btn;
 
 	notify_tpl_title(pg, title, sizeof title);
