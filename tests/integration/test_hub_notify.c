@@ -27,6 +27,13 @@
 #define LONG_STEP_MS	20000	/* a step the tests never wait out */
 #define WAIT_MS		8000	/* bounds a failure only */
 
+/* Step 1 pages sup and bak together, step 2 the manager. */
+static const char SUP_AND_BAK[] = "{ kind = \"help\"; steps = (\n"
+    "  { targets = [ \"person:sup\", \"person:bak\" ]; wait_ms = 20000; },\n"
+    "  { targets = [ \"role:manager\" ]; wait_ms = 20000; } ); },\n"
+    "{ kind = \"emergency\"; steps = (\n"
+    "  { targets = [ \"role:manager\" ]; wait_ms = 20000; } ); }\n";
+
 struct nt {
 	struct harness *h;
 	struct recv *http, *smtp;
@@ -347,11 +354,6 @@ test_hung_channel_delays_nobody(void **state)
 	const char *const notify[] = {
 	    "sup", "{ channel = \"hang\"; }",
 	    "bak", "{ channel = \"ok\"; }", NULL };
-	const char *policies = "{ kind = \"help\"; steps = (\n"
-	    "  { targets = [ \"person:sup\", \"person:bak\" ]; wait_ms = 20000; },\n"
-	    "  { targets = [ \"role:manager\" ]; wait_ms = 20000; } ); },\n"
-	    "{ kind = \"emergency\"; steps = (\n"
-	    "  { targets = [ \"role:manager\" ]; wait_ms = 20000; } ); }\n";
 	char channels[1024], id[PROTO_ID_MAX];
 	int p = recv_port(t->http);
 
@@ -360,7 +362,7 @@ test_hung_channel_delays_nobody(void **state)
 	    " url = \"http://127.0.0.1:%d/hang\"; timeout_s = 3; attempts = 1; },\n"
 	    " { name = \"ok\"; type = \"webhook\"; template = \"generic\";"
 	    " url = \"http://127.0.0.1:%d/ok\"; } );\n", p, p);
-	start_and_press(t, policies, notify, channels, id);
+	start_and_press(t, SUP_AND_BAK, notify, channels, id);
 
 	assert_true(recv_wait(t->http, "/hang", 1, WAIT_MS));
 	assert_true(h_wait_sql(t->h, "hub.db", 1, WAIT_MS, "SELECT count(*)"
@@ -390,11 +392,6 @@ test_all_failed_moves_on_and_alerts(void **state)
 	const char *const notify[] = {
 	    "sup", "{ channel = \"down\"; }",
 	    "bak", "{ channel = \"err\"; }", NULL };
-	const char *policies = "{ kind = \"help\"; steps = (\n"
-	    "  { targets = [ \"person:sup\", \"person:bak\" ]; wait_ms = 20000; },\n"
-	    "  { targets = [ \"role:manager\" ]; wait_ms = 20000; } ); },\n"
-	    "{ kind = \"emergency\"; steps = (\n"
-	    "  { targets = [ \"role:manager\" ]; wait_ms = 20000; } ); }\n";
 	char channels[1024], id[PROTO_ID_MAX];
 	struct proto_page pg;
 	struct proto_maint mt;
@@ -409,7 +406,7 @@ test_all_failed_moves_on_and_alerts(void **state)
 	    " { name = \"err\"; type = \"webhook\"; template = \"generic\";"
 	    " url = \"http://127.0.0.1:%d/s500\"; attempts = 2; retry_ms = 100;"
 	    " alert_after = 10; } );\n", down, recv_port(t->http));
-	start_and_press(t, policies, notify, channels, id);
+	start_and_press(t, SUP_AND_BAK, notify, channels, id);
 
 	fx_expect_page(t->h, "mgr", &pg, WAIT_MS, 2, id);
 	assert_true(h_wait_log(t->h, "hubd", "every channel of everyone paged"
