@@ -6,7 +6,7 @@ BUILD	?= build
 BIN	?= bin
 SANFLAGS ?=
 
-PKGS	:= libgpiod libconfig libcjson sqlite3 libmicrohttpd nettle
+PKGS	:= libgpiod libconfig libcjson sqlite3 libmicrohttpd nettle libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) cmocka 2>/dev/null)
 LIB_GPIOD  := $(shell pkg-config --libs libgpiod 2>/dev/null)
 LIB_CONFIG := $(shell pkg-config --libs libconfig 2>/dev/null)
@@ -15,6 +15,7 @@ LIB_SQLITE := $(shell pkg-config --libs sqlite3 2>/dev/null)
 LIB_CMOCKA := $(shell pkg-config --libs cmocka 2>/dev/null)
 LIB_MHD    := $(shell pkg-config --libs libmicrohttpd 2>/dev/null)
 LIB_NETTLE := $(shell pkg-config --libs nettle 2>/dev/null)
+LIB_CURL   := $(shell pkg-config --libs libcurl 2>/dev/null)
 # No Paho library on the link line: common/mqtt.c loads libpaho-mqtt3a or,
 # for TLS, libpaho-mqtt3as at run time (dlopen), so that a plain client
 # never maps libssl and libcrypto. -ldl is empty in glibc >= 2.34.

@@ -636,7 +636,8 @@ static const struct proto__field proto__hub_status_f[] = {
 
 static const struct proto__field proto__maint_f[] = {
 	F_ENUM(maint, type, "type", proto__maints, T_ALL, 0),
-	F_ID(maint, counter, "counter", T_ALL, 0),
+	F_ID(maint, counter, "counter", 0, T_ALL),
+	F_ID(maint, channel, "channel", 0, T_ALL),
 	F_TEXT(maint, label, "label", 0, T_ALL),
 	F_TEXT(maint, reason, "reason", 0, T_ALL),
 	F_TIME(maint, at_ms, "at", T_ALL, 0),
@@ -683,6 +684,19 @@ proto__reply_check(const void *obj, const char **why)
 	return 0;
 }
 
+/* A maintenance message is about a counter board or a hub channel. */
+static int
+proto__maint_check(const void *obj, const char **why)
+{
+	const struct proto_maint *mt = obj;
+
+	if (!mt->counter[0] == !mt->channel[0]) {
+		*why = "maint: needs one of \"counter\" and \"channel\"";
+		return -1;
+	}
+	return 0;
+}
+
 enum { W_ARGS, W_EMPTY, W_BIG, W_NUL, W_JSON, W_TRAIL, W_OBJECT, W_DUP,
 	W_V_MISSING, W_V_TYPE, W_V_VERSION, W_NMSG };
 
@@ -720,7 +734,8 @@ static const struct proto__msg proto__reply_m = PM(reply, 0, 0,
 static const struct proto__msg proto__incident_m = PM(incident, 0, 0, NULL);
 static const struct proto__msg proto__hub_status_m = PM(hub_status, 1, 0,
     NULL);
-static const struct proto__msg proto__maint_m = PM(maint, 1, 0, NULL);
+static const struct proto__msg proto__maint_m = PM(maint, 1, 0,
+    proto__maint_check);
 
 /* ---- field access ----------------------------------------------------- */
 

@@ -273,12 +273,15 @@ int proto_decode_hub_status(const char *buf, size_t len,
     struct proto_hub_status *out, const char **why);
 
 /* Maintenance alerts to facility staff, QoS 1, not retained: a counter
- * board went offline or silent, and the notice when it is back. */
+ * board went offline or silent, or a notification channel of the hub
+ * keeps failing, and the notice when it is back. One of counter and
+ * channel is set. */
 enum proto_maint_type { PROTO_MAINT_ALERT, PROTO_MAINT_NOTICE };
 
 struct proto_maint {
 	enum proto_maint_type type;
-	char counter[PROTO_ID_MAX];
+	char counter[PROTO_ID_MAX];	/* a board, or "" */
+	char channel[PROTO_ID_MAX];	/* a hub channel, or "" */
 	char label[PROTO_TEXT_MAX];
 	char reason[PROTO_TEXT_MAX];	/* "offline", "heartbeat missed", ... */
 	int64_t at_ms;

@@ -29,6 +29,7 @@ static const struct cfg_knob conf_top_knobs[] = {
 	KNOB_SKIP("fallback"), KNOB_SKIP("people"), KNOB_SKIP("teams"),
 	KNOB_SKIP("zones"), KNOB_SKIP("counters"), KNOB_SKIP("shifts"),
 	KNOB_SKIP("exceptions"), KNOB_SKIP("policies"), KNOB_SKIP("web"),
+	KNOB_SKIP("channels"),
 	KNOB_END
 };
 
@@ -76,7 +77,7 @@ static const struct cfg_knob conf_person_knobs[] = {
 	  CONF_CONTACT_MAX, 0, 0, 0, 0, NULL },
 	{ "email", CFG_STR, offsetof(struct conf_person, email),
 	  CONF_CONTACT_MAX, 0, 0, 0, 0, NULL },
-	KNOB_SKIP("roles"),
+	KNOB_SKIP("roles"), KNOB_SKIP("notify"),
 	KNOB_END
 };
 
@@ -236,6 +237,8 @@ conf_read_person(struct hub_conf *c, const config_setting_t *g, char *err,
 		    1, p->roles[i], PROTO_ID_MAX, c->file, err, errlen) < 0)
 			return -1;
 	p->nroles = (unsigned)n;
+	if (conf__read_notify(c, g, p, err, errlen) < 0)
+		return -1;
 	c->npeople++;
 	return 0;
 }
@@ -394,6 +397,7 @@ conf_parse(struct hub_conf *c, const config_setting_t *root, char *err,
 
 	if (cfg_apply(root, conf_top_knobs, c, c->file, err, errlen) < 0 ||
 	    conf_read_groups(c, root, err, errlen) < 0 ||
+	    conf__read_channels(c, root, err, errlen) < 0 ||
 	    conf__each(c, root, "people", CONF_PEOPLE_MAX, 1, conf_read_person,
 	    err, errlen) < 0 ||
 	    conf__each(c, root, "teams", CONF_TEAMS_MAX, 0, conf_read_team,
@@ -455,5 +459,10 @@ conf_free(struct hub_conf *c)
 	/* keep the broker password out of freed memory */
 	memset(c->broker.password, 0, sizeof c->broker.password);
 	memset(c->web.key, 0, sizeof c->web.key);
+	for (unsigned i = 0; i < c->nchannels; i++) {
+		memset(c->channels[i].token, 0, sizeof c->channels[i].token);
+		memset(c->channels[i].password, 0,
+		    sizeof c->channels[i].password);
+	}
 	free(c);
 }

@@ -22,9 +22,22 @@
 #define CONF_TARGETS_MAX	8
 #define CONF_CONTACT_MAX	128
 #define CONF_ERR_MAX		512
-#define CONF_URL_MAX		128	/* web.base_url */
 #define CONF_KEY_MIN		32	/* bytes of a link key */
 #define CONF_KEY_MAX		1024
+#define CONF_CHANNELS_MAX	16
+#define CONF_NOTIFY_MAX		4	/* channels per person */
+#define CONF_HEADERS_MAX	8
+#define CONF_FIELDS_MAX		16
+#define CONF_ARGS_MAX		8
+#define CONF_URL_MAX		512	/* web.base_url, a channel's url */
+#define CONF_LINE_MAX		256	/* a header, a field, an argument */
+#define CONF_PAGER		(-1)	/* channel index of the MQTT pager */
+
+/* One of a person's channels: a configured one, or the MQTT pager. */
+struct conf_notify {
+	int channel;			/* index into channels; CONF_PAGER */
+	char to[CONF_CONTACT_MAX];	/* the address there; "" for the pager */
+};
 
 struct conf_person {
 	char id[PROTO_ID_MAX];
@@ -34,6 +47,8 @@ struct conf_person {
 	char pager[PROTO_ID_MAX];	/* pager topic id; default: id */
 	char phone[CONF_CONTACT_MAX];	/* for later notifiers; "" if none */
 	char email[CONF_CONTACT_MAX];
+	struct conf_notify notify[CONF_NOTIFY_MAX];
+	unsigned nnotify;		/* 0 only while loading: default pager */
 };
 
 struct conf_team {
@@ -105,6 +120,46 @@ struct conf_policy {
 	unsigned nsteps;
 };
 
+enum conf_channel_type { CONF_CH_WEBHOOK, CONF_CH_SMTP, CONF_CH_COMMAND };
+enum conf_template { CONF_TPL_NTFY, CONF_TPL_SLACK, CONF_TPL_TEAMS,
+	CONF_TPL_GENERIC };
+enum conf_tls { CONF_TLS_NONE, CONF_TLS_TRY, CONF_TLS_REQUIRED };
+
+/* A generic webhook's body: one JSON string member per field, its value
+ * a text with {placeholders} (notify_tpl.c says which). */
+struct conf_field {
+	char key[PROTO_ID_MAX];
+	char value[CONF_LINE_MAX];
+};
+
+/* A named way to reach people besides the MQTT pager. Strings the type
+ * does not use are "". Secrets (token, password) come from files and are
+ * never printed. */
+struct conf_channel {
+	char name[PROTO_ID_MAX];
+	enum conf_channel_type type;
+	enum conf_template tpl;		/* webhook */
+	char url[CONF_URL_MAX];		/* webhook, smtp */
+	char headers[CONF_HEADERS_MAX][CONF_LINE_MAX];	/* "Name: value" */
+	unsigned nheaders;
+	char token_file[PATH_MAX];	/* webhook: "Authorization: Bearer" */
+	char token[CONF_LINE_MAX];
+	struct conf_field fields[CONF_FIELDS_MAX];	/* generic template */
+	unsigned nfields;
+	char from[CONF_CONTACT_MAX];	/* smtp */
+	char user[CONF_CONTACT_MAX];
+	char password_file[PATH_MAX];
+	char password[CONF_CONTACT_MAX];
+	enum conf_tls tls;
+	char path[PATH_MAX];		/* command */
+	char args[CONF_ARGS_MAX][CONF_LINE_MAX];
+	unsigned nargs;
+	int timeout_ms;			/* one attempt */
+	int attempts;			/* per page, while the step lasts */
+	int retry_ms;			/* first back-off; doubles, capped */
+	int alert_after;		/* failures in a row: maintenance alert */
+};
+
 struct conf_broker {
 	char host[256];
 	int port;
@@ -162,6 +217,8 @@ struct hub_conf {
 	struct conf_exception exceptions[CONF_EXCEPTIONS_MAX];
 	unsigned nexceptions;
 	struct conf_policy policies[PROTO_KIND_COUNT];
+	struct conf_channel channels[CONF_CHANNELS_MAX];
+	unsigned nchannels;
 };
 
 /* Read and check path into a new config. Returns it (free with conf_free),
@@ -190,6 +247,7 @@ int conf_person_find(const struct hub_conf *c, const char *id);
 int conf_team_find(const struct hub_conf *c, const char *id);
 int conf_zone_find(const struct hub_conf *c, const char *id);
 int conf_counter_find(const struct hub_conf *c, const char *id);
+int conf_channel_find(const struct hub_conf *c, const char *name);
 /* 1 if person p holds role. */
 int conf_person_has_role(const struct conf_person *p, const char *role);
 
@@ -201,6 +259,12 @@ const struct conf_policy *conf_policy_for(const struct hub_conf *c,
 /* Text of a target as written in the file ("team:response"), into buf. */
 const char *conf_target_text(const struct hub_conf *c,
     const struct conf_target *t, char *buf, size_t size);
+
+/* Names as in the file: "webhook"/"smtp"/"command", "ntfy"/.../"generic",
+ * "none"/"try"/"required". */
+const char *conf_channel_type_name(enum conf_channel_type t);
+const char *conf_template_name(enum conf_template t);
+const char *conf_tls_name(enum conf_tls t);
 
 /* "sun".."sat" for 0..6, as in the file. */
 const char *conf_day_name(int wday);

@@ -29,6 +29,12 @@ typedef int (*conf_item_fn)(struct hub_conf *c, const config_setting_t *item,
 int conf__each(struct hub_conf *c, const config_setting_t *root,
     const char *name, unsigned max, int required, conf_item_fn fn,
     char *err, size_t errlen);
+/* conf_notify.c: the channels list (before people, who refer to it), and
+ * one person's notify list (default: the pager alone). 0 or -1, err set. */
+int conf__read_channels(struct hub_conf *c, const config_setting_t *root,
+    char *err, size_t errlen);
+int conf__read_notify(const struct hub_conf *c, const config_setting_t *g,
+    struct conf_person *p, char *err, size_t errlen);
 /* Parse "YYYY-MM-DD" into yyyymmdd; -1 if invalid. */
 int conf__parse_date(const char *s);
 

@@ -74,6 +74,81 @@ conf_print_top(const struct hub_conf *c, FILE *f)
 	fprintf(f, "; link_ttl_s = %d; };\n", c->web.link_ttl_s);
 }
 
+/* A person's channels, unless the default (the pager alone). */
+static void
+conf_print_notify(const struct hub_conf *c, const struct conf_person *p,
+    FILE *f)
+{
+	if (p->nnotify == 1 && p->notify[0].channel == CONF_PAGER)
+		return;
+	fputs(" notify = (", f);
+	for (unsigned i = 0; i < p->nnotify; i++) {
+		const struct conf_notify *n = &p->notify[i];
+
+		fprintf(f, "%s{ channel = \"%s\";", i ? ", " : " ",
+		    n->channel == CONF_PAGER ? "pager" :
+		    c->channels[n->channel].name);
+		conf_print_str(f, "to", n->to);
+		fputs(" }", f);
+	}
+	fputs(" );", f);
+}
+
+/* `key = [ "a", "b" ];` of n lines, nothing when n is 0. */
+static void
+conf_print_lines(FILE *f, const char *key, const char (*rows)[CONF_LINE_MAX],
+    unsigned n)
+{
+	if (!n)
+		return;
+	fprintf(f, " %s = [", key);
+	for (unsigned i = 0; i < n; i++) {
+		fputs(i ? ", " : " ", f);
+		conf_print_quoted(f, rows[i]);
+	}
+	fputs(" ];", f);
+}
+
+/* Channels, when there are any; secrets by their files only. */
+static void
+conf_print_channels(const struct hub_conf *c, FILE *f)
+{
+	if (!c->nchannels)
+		return;
+	fputs("channels = (\n", f);
+	for (unsigned i = 0; i < c->nchannels; i++) {
+		const struct conf_channel *ch = &c->channels[i];
+
+		fprintf(f, "  { name = \"%s\"; type = \"%s\";", ch->name,
+		    conf_channel_type_name(ch->type));
+		if (ch->type == CONF_CH_WEBHOOK)
+			fprintf(f, " template = \"%s\";",
+			    conf_template_name(ch->tpl));
+		conf_print_str(f, "url", ch->url);
+		conf_print_lines(f, "headers", ch->headers, ch->nheaders);
+		conf_print_str(f, "token_file", ch->token_file);
+		if (ch->nfields) {
+			fputs(" fields = {", f);
+			for (unsigned k = 0; k < ch->nfields; k++)
+				conf_print_str(f, ch->fields[k].key,
+				    ch->fields[k].value);
+			fputs(" };", f);
+		}
+		conf_print_str(f, "from", ch->from);
+		conf_print_str(f, "user", ch->user);
+		conf_print_str(f, "password_file", ch->password_file);
+		if (ch->type == CONF_CH_SMTP)
+			fprintf(f, " tls = \"%s\";", conf_tls_name(ch->tls));
+		conf_print_str(f, "path", ch->path);
+		conf_print_lines(f, "args", ch->args, ch->nargs);
+		fprintf(f, " timeout_ms = %d; attempts = %d; retry_ms = %d; "
+		    "alert_after = %d; }%s\n", ch->timeout_ms, ch->attempts,
+		    ch->retry_ms, ch->alert_after,
+		    i + 1 < c->nchannels ? "," : "");
+	}
+	fputs(");\n", f);
+}
+
 static void
 conf_print_people(const struct hub_conf *c, FILE *f)
 {
@@ -89,7 +164,9 @@ conf_print_people(const struct hub_conf *c, FILE *f)
 		fputs(" roles = [", f);
 		for (unsigned r = 0; r < p->nroles; r++)
 			fprintf(f, "%s\"%s\"", r ? ", " : " ", p->roles[r]);
-		fprintf(f, " ]; }%s\n", i + 1 < c->npeople ? "," : "");
+		fputs(" ];", f);
+		conf_print_notify(c, p, f);
+		fprintf(f, " }%s\n", i + 1 < c->npeople ? "," : "");
 	}
 	fputs(");\nteams = (\n", f);
 	for (unsigned i = 0; i < c->nteams; i++) {
@@ -204,4 +281,5 @@ hub_conf_print(const struct hub_conf *c, FILE *f)
 	conf_print_places(c, f);
 	conf_print_shifts(c, f);
 	conf_print_policies(c, f);
+	conf_print_channels(c, f);
 }

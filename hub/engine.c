@@ -439,6 +439,59 @@ engine_counter_state(struct hub *h, const char *counter)
 	outbox_feedback(h, counter, &fb);
 }
 
+void
+engine_attempt(struct hub *h, const struct store_attempt *a,
+    const char *next)
+{
+	struct hub_inc *hi = engine_find_id(h, a->incident);
+
+	engine_begin(h);
+	engine_check(h, store_page_attempt(h->store, a), "page");
+	log_info("incident %" PRId64 ": page %s step %u on %s: %s%s%s%s, "
+	    "attempt %u, %" PRId64 " ms%s%s (event %s)", a->incident, a->person,
+	    a->step, a->channel, a->outcome, a->detail && a->detail[0] ?
+	    " (" : "", a->detail ? a->detail : "", a->detail && a->detail[0] ?
+	    ")" : "", a->attempt, a->latency_ms, next[0] ? "; " : "", next,
+	    hi ? hi->inc.event : "?");
+}
+
+uint32_t
+engine_page_step(struct hub *h, int64_t incident, const char *person)
+{
+	struct hub_inc *hi = engine_find_id(h, incident);
+	struct incident_person *p;
+
+	if (!hi || !incident_is_open(&hi->inc) ||
+	    !(p = incident_person_find(&hi->inc, person)))
+		return 0;
+	if (!(p->flags & INC_P_PAGED) || (p->flags & INC_P_ACKED) ||
+	    p->step != hi->inc.step)
+		return 0;
+	return p->step;
+}
+
+void
+engine_unreachable(struct hub *h, int64_t incident)
+{
+	struct hub_inc *hi = engine_find_id(h, incident);
+	unsigned paged = 0;
+
+	if (!hi || !incident_is_open(&hi->inc))
+		return;
+	for (unsigned i = 0; i < hi->inc.npeople; i++) {
+		const struct incident_person *p = &hi->inc.people[i];
+
+		if (!(p->flags & INC_P_PAGED) || (p->flags & INC_P_ACKED) ||
+		    p->step != hi->inc.step)
+			continue;
+		if (notify_reachable(h, incident, p->id))
+			return;
+		paged++;
+	}
+	if (paged && incident_step_failed(&hi->inc, engine_ctx(h)))
+		engine_apply(h, hi);
+}
+
 /* Write again what a failed commit rolled back: the incidents' rows in
  * full, then the event rows (which refer to them). */
 static void

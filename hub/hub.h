@@ -5,6 +5,7 @@
 #ifndef HUB_HUB_H
 #define HUB_HUB_H
 
+#include <poll.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,6 +26,33 @@
 #define HUB_UNKNOWN_COUNTERS_MAX 32	/* boards not in the config watched */
 
 struct web;
+
+/* ---- the loop's descriptor sources --------------------------------------
+ * A module that waits on descriptors of its own (libcurl's sockets, the
+ * command hooks' pidfds, an HTTP server) joins hubd's one poll() through a
+ * struct hub_fdsrc, registered in main before the loop. Every turn the
+ * loop calls each source's
+ *   prepare:  fill at most max pollfds (fd and events; fd -1 is ignored)
+ *             and lower *due_ms (CLOCK_MONOTONIC ms; -1 = no deadline) to
+ *             the source's next deadline, which the timerfd is armed to;
+ *             return how many pollfds it filled;
+ *   dispatch: after poll(), with the same pollfds and their revents and
+ *             the monotonic time now: do what is ready or due. Called
+ *             every turn, ready or not, after the hub's own timers and
+ *             before the turn's messages and its commit, so that what it
+ *             writes to the store joins the turn's transaction.
+ * Neither may block. A source owns its descriptors; the loop only polls. */
+#define HUB_FDSRC_MAX		4
+#define HUB_FDSRC_FDS		256	/* pollfds per source and turn */
+
+struct hub_fdsrc {
+	const char *name;
+	void *arg;
+	unsigned (*prepare)(void *arg, struct pollfd *pfd, unsigned max,
+	    int64_t *due_ms);
+	void (*dispatch)(void *arg, const struct pollfd *pfd, unsigned n,
+	    int64_t now_ms);
+};
 
 enum hub_timer_kind { HUB_TIMER_INCIDENT, HUB_TIMER_COUNTER, HUB_TIMER_RETRY };
 
@@ -100,6 +128,10 @@ struct hub {
 	struct web *web;		/* acknowledgement server; NULL: none */
 	struct incident_ctx cx;		/* scratch for one incident input */
 	int64_t cx_mono_ms;		/* cx.now_ms on the monotonic clock */
+	struct notify *notify;		/* channels besides the pager; NULL
+					   when not set up (unit tests) */
+	struct hub_fdsrc src[HUB_FDSRC_MAX];
+	unsigned nsrc;
 };
 
 /* ---- engine.c: incidents from events, replies and timers ------------- */
@@ -123,6 +155,21 @@ void engine_counter_state(struct hub *h, const char *counter);
  * then send the receipts it covers. A failed commit sends no receipt and
  * is tried again within HUB_RETRY_MS. */
 void engine_commit(struct hub *h);
+/* A delivery attempt on a channel is over: its pages row joins the turn's
+ * transaction, and a log line names the incident's event. next says what
+ * follows ("retry in 2000 ms", "no more attempts"). */
+struct store_attempt;
+void engine_attempt(struct hub *h, const struct store_attempt *a,
+    const char *next);
+/* The step of person's outstanding page in incident when it is the
+ * incident's current step; 0 when the page is over (answered, stood down,
+ * the ladder moved on, the incident closed). Retries last while it is not. */
+uint32_t engine_page_step(struct hub *h, int64_t incident,
+    const char *person);
+/* Some channel of a page in incident failed for good: if no one the
+ * current step paged can be reached any more (notify_reachable), the
+ * ladder moves on now instead of waiting out the step. */
+void engine_unreachable(struct hub *h, int64_t incident);
 /* A clean stop, after the last commit: give back the unused ids. */
 void engine_stop(struct hub *h);
 /* Free every incident in memory (shutdown). */
@@ -161,6 +208,22 @@ void outbox_free(struct hub *h);
  * does not fit. */
 void outbox_topic(const struct hub *h, enum proto_topic_type type,
     const char *id, char *buf, size_t size);
+
+/* ---- notify.c: pages on the channels besides the MQTT pager ----------- */
+
+/* Set up h->notify (libcurl, command hooks) and fill src, the loop's
+ * descriptor source for it. Call before any thread starts. 0 or -1. */
+int notify_init(struct hub *h, struct hub_fdsrc *src);
+/* Page person on each channel of theirs but the pager (which outbox_page
+ * has published pg on), superseding their earlier page of the incident.
+ * Attempts start at once and never block; each is recorded when over. */
+void notify_page(struct hub *h, const struct proto_page *pg,
+    const char *person);
+/* 0 when every channel of person's latest page of incident has failed for
+ * good and the pager is not one of them; 1 otherwise. */
+int notify_reachable(struct hub *h, int64_t incident, const char *person);
+/* Abort transfers, kill and reap hooks, free (shutdown). */
+void notify_free(struct hub *h);
 
 /* ---- supervise.c: counter boards alive or not ------------------------ */
 

@@ -1,6 +1,7 @@
 /* hubd.c: the branch hub. Options, config, store, broker, then one poll
- * loop over a signalfd, one timerfd armed to the earliest deadline, and the
- * MQTT client's eventfd. */
+ * loop over a signalfd, one timerfd armed to the earliest deadline, the
+ * MQTT client's eventfd, and the descriptors of the modules registered as
+ * sources (hub.h: struct hub_fdsrc), such as the notifier's. */
 #include "hub.h"
 
 #include <errno.h>
@@ -22,7 +23,8 @@
 #define HUBD_DEFAULT_CONF	"/etc/panic/hubd.conf"
 #define HUBD_MSGS_PER_TURN	256	/* then timers get their turn */
 
-enum { PFD_SIGNAL, PFD_TIMER, PFD_MQTT, PFD_WEB, PFD_MAX };
+enum { PFD_SIGNAL, PFD_TIMER, PFD_MQTT, PFD_MAX };
+#define HUBD_PFDS	(PFD_MAX + HUB_FDSRC_MAX * HUB_FDSRC_FDS)
 
 static enum log_level
 hubd_level(const struct hub_conf *c, int debug)
@@ -182,22 +184,20 @@ hubd_timers(struct hub *h)
 	}
 }
 
-/* Arm the timerfd for the earliest of the timers and a reconnect. */
+/* Arm the timerfd for the earliest of the timers, a reconnect and the
+ * sources' deadline src_due (-1: none). */
 static void
-hubd_arm(struct hub *h, int tfd)
+hubd_arm(struct hub *h, int tfd, int64_t src_due)
 {
 	struct itimerspec its;
 	struct timer *tm = timers_peek(&h->timers);
-	int64_t now = clock_mono_ms(), due = -1;
+	int64_t now = clock_mono_ms(), due = src_due;
 	int64_t rc = mqtt_timeout_ms(h->mqtt, now);
-	int64_t wt = web_timeout_ms(h);
 
-	if (tm)
+	if (tm && (due < 0 || tm->due_ms < due))
 		due = tm->due_ms;
 	if (rc >= 0 && (due < 0 || now + rc < due))
 		due = now + rc;
-	if (wt >= 0 && (due < 0 || now + wt < due))
-		due = now + wt;
 	memset(&its, 0, sizeof its);
 	if (due >= 0) {
 		/* an all-zero value would disarm; a past one fires at once */
@@ -211,21 +211,48 @@ hubd_arm(struct hub *h, int tfd)
 }
 
 static void
+hubd_source_add(struct hub *h, const struct hub_fdsrc *src)
+{
+	if (h->nsrc == HUB_FDSRC_MAX)
+		fatalx("%s: too many descriptor sources", src->name);
+	h->src[h->nsrc++] = *src;
+}
+
+/* Each source's pollfds after the hub's own; their deadline in *due. */
+static nfds_t
+hubd_prepare(struct hub *h, struct pollfd *pfd, unsigned *first,
+    unsigned *count, int64_t *due)
+{
+	nfds_t n = PFD_MAX;
+
+	*due = -1;
+	for (unsigned i = 0; i < h->nsrc; i++) {
+		first[i] = (unsigned)n;
+		count[i] = h->src[i].prepare(h->src[i].arg, pfd + n,
+		    HUB_FDSRC_FDS, due);
+		n += count[i];
+	}
+	return n;
+}
+
+static void
 hubd_loop(struct hub *h, int sfd, int tfd, const char *path, int debug)
 {
-	struct pollfd pfd[PFD_MAX];
+	static struct pollfd pfd[HUBD_PFDS];
+	unsigned first[HUB_FDSRC_MAX], count[HUB_FDSRC_MAX];
 	struct mqtt_ev ev;
 	int quit = 0;
+	int64_t due;
 	uint64_t ticks;
+	nfds_t n;
 
 	pfd[PFD_SIGNAL] = (struct pollfd){ .fd = sfd, .events = POLLIN };
 	pfd[PFD_TIMER] = (struct pollfd){ .fd = tfd, .events = POLLIN };
 	pfd[PFD_MQTT] = (struct pollfd){ .fd = mqtt_fd(h->mqtt), .events = POLLIN };
-	/* -1 without a web section: poll skips it */
-	pfd[PFD_WEB] = (struct pollfd){ .fd = web_fd(h), .events = POLLIN };
 	while (!quit) {
-		hubd_arm(h, tfd);
-		if (poll(pfd, PFD_MAX, -1) < 0) {
+		n = hubd_prepare(h, pfd, first, count, &due);
+		hubd_arm(h, tfd, due);
+		if (poll(pfd, n, -1) < 0) {
 			if (errno != EINTR)
 				fatal("poll");
 			continue;
@@ -236,13 +263,14 @@ hubd_loop(struct hub *h, int sfd, int tfd, const char *path, int debug)
 		    read(tfd, &ticks, sizeof ticks) < 0 && errno != EAGAIN)
 			log_warn("timerfd");
 		hubd_timers(h);
+		for (unsigned i = 0; i < h->nsrc; i++)
+			h->src[i].dispatch(h->src[i].arg, pfd + first[i],
+			    count[i], clock_mono_ms());
 		for (int i = 0; i < HUBD_MSGS_PER_TURN && mqtt_next(h->mqtt, &ev);
 		    i++) {
 			hubd_mqtt_event(h, &ev);
 			mqtt_ev_release(&ev);
 		}
-		/* answers by link join this turn's transaction */
-		web_run(h);
 		engine_commit(h);
 		/* a publish Paho refused while connected waits only a turn */
 		if (h->outq_len && mqtt_is_connected(h->mqtt))
@@ -272,6 +300,7 @@ int
 main(int argc, char **argv)
 {
 	struct daemon_opts o = { 0 };
+	struct hub_fdsrc src;
 	char err[CONF_ERR_MAX];
 	struct hub *h;
 	int rc, sfd, tfd;
@@ -304,6 +333,10 @@ main(int argc, char **argv)
 	timers_init(&h->timers);
 	if (engine_restore(h) < 0 || supervise_sync(h) < 0)
 		fatalx("store: cannot restore state: %s", store_errmsg(h->store));
+	/* before Paho's threads: libcurl's global set-up is not thread-safe */
+	if (notify_init(h, &src) < 0)
+		fatalx("notify: cannot set up libcurl and command hooks");
+	hubd_source_add(h, &src);
 	if (!(h->mqtt = hubd_mqtt(h->conf)))
 		fatalx("mqtt: cannot set up the client%s%s",
 		    mqtt_error()[0] ? ": " : "", mqtt_error());
@@ -311,6 +344,8 @@ main(int argc, char **argv)
 		fatal("mqtt: subscribe");
 	if (web_start(h, err, sizeof err) < 0)
 		fatalx("%s", err);
+	web_fdsrc(h, &src);
+	hubd_source_add(h, &src);
 	log_info("hub %s: started, %u people, %u counters, database %s",
 	    h->conf->site, h->conf->npeople, h->conf->ncounters,
 	    h->conf->database);
@@ -330,6 +365,7 @@ main(int argc, char **argv)
 	outbox_hub_status(h, 0);
 	mqtt_disconnect(h->mqtt, 1000);
 	mqtt_free(h->mqtt);
+	notify_free(h);
 	engine_free(h);
 	supervise_free(h);
 	timers_free(&h->timers);

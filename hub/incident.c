@@ -659,6 +659,26 @@ incident_restore(struct incident *inc, struct incident_ctx *cx)
 	    " %u, %u paged again", proto_istate_name(inc->state), inc->step, n);
 }
 
+int
+incident_step_failed(struct incident *inc, struct incident_ctx *cx)
+{
+	struct incident_snap before;
+
+	/* Like a decline: at the end of the ladder only the timer moves it,
+	 * or a channel that fails at once would re-page in a tight loop. */
+	if (!incident_is_open(inc) || inc->state != PROTO_IST_PAGING ||
+	    inc->timer != INC_TIMER_STEP ||
+	    (inc->flags & (INC_F_COVERED | INC_F_EXHAUSTED)) ||
+	    incident_ladder_at_end(inc, cx))
+		return 0;
+	incident_snap_take(inc, &before);
+	incident_act(cx, INC_ACT_NOTE, NULL, inc->step, "step %u: every "
+	    "channel of everyone paged failed, next step now", inc->step);
+	incident_ladder_run(inc, cx, 1);
+	incident_finish(inc, cx, &before);
+	return 1;
+}
+
 void
 incident_timer_fired(struct incident *inc, struct incident_ctx *cx)
 {

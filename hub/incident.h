@@ -131,6 +131,11 @@ int incident_reply(struct incident *inc, const struct proto_reply *rp,
  * (a wall clock that went back must not delay escalation). */
 void incident_restore(struct incident *inc, struct incident_ctx *cx);
 
+/* Nobody the current step paged can be reached: every channel of theirs
+ * failed for good. The ladder moves on at once, as after a decline (not
+ * at its end, where only the timer moves it). Returns 1 if it moved. */
+int incident_step_failed(struct incident *inc, struct incident_ctx *cx);
+
 /* inc->timer fired. */
 void incident_timer_fired(struct incident *inc, struct incident_ctx *cx);
 

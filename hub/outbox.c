@@ -155,6 +155,9 @@ outbox_page(struct hub *h, const struct incident *inc, const char *person,
 		return;
 	}
 	outbox_send(h, topic, buf, (size_t)n, 0, inc->id);
+	/* the person's other channels; a cancel only ends their retries */
+	if (type == PROTO_PAGE_PAGE)
+		notify_page(h, &pg, person);
 }
 
 void

@@ -58,13 +58,20 @@ static const char *const store_migrations[] = {
 	"CREATE INDEX log_incident ON log(incident) WHERE incident IS NOT NULL;"
 	"CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY,"
 	" value INTEGER NOT NULL);",
+	/* 3: a row per delivery attempt on a notification channel: its
+	 * outcome ("sent", "failed", "timeout") says what became of it,
+	 * detail why (HTTP 500, exit 3), latency_ms how long it took. */
+	"ALTER TABLE pages ADD COLUMN detail TEXT;"
+	"ALTER TABLE pages ADD COLUMN latency_ms INTEGER;"
+	"ALTER TABLE pages ADD COLUMN attempt INTEGER;",
 };
 
 enum store_st {
 	ST_EVENT_FIND, ST_EVENT_ADD, ST_INC_SAVE, ST_RESP_SAVE, ST_INC_MAX,
 	ST_INC_OPEN, ST_RESP_LOAD, ST_PAGE_ADD, ST_PAGE_OUTCOME, ST_ACK_ADD,
 	ST_LOG, ST_CSTATE, ST_CSTATE_LAST, ST_BEGIN, ST_COMMIT, ST_ROLLBACK,
-	ST_INC_ONE, ST_INC_LAST, ST_META_GET, ST_META_PUT, ST_COUNT
+	ST_INC_ONE, ST_INC_LAST, ST_META_GET, ST_META_PUT, ST_PAGE_ATTEMPT,
+	ST_COUNT
 };
 
 #define STORE_INC_COLS "id, counter, event, kind, state, step, round," \
@@ -107,6 +114,9 @@ static const char *const store_sql[ST_COUNT] = {
 	    " FROM responders WHERE incident = ? ORDER BY rowid",
 	[ST_PAGE_ADD] = "INSERT INTO pages (incident, person, step, type,"
 	    " sent_at, outcome, reason) VALUES (?,?,?,?,?,?,?)",
+	[ST_PAGE_ATTEMPT] = "INSERT INTO pages (incident, person, step, channel,"
+	    " type, sent_at, outcome, reason, detail, latency_ms, attempt)"
+	    " VALUES (?,?,?,?,'page',?,?,?,?,?,?)",
 	[ST_PAGE_OUTCOME] = "UPDATE pages SET outcome = ? WHERE incident = ?"
 	    " AND person = ? AND type = 'page' AND outcome = 'sent'",
 	[ST_ACK_ADD] = "INSERT INTO acks (incident, person, step, at)"
@@ -666,6 +676,26 @@ store_page_add(struct store *s, int64_t incident, const char *person,
 	sqlite3_bind_int64(st, 5, sent_ms);
 	sqlite3_bind_text(st, 6, page ? "sent" : "info", -1, SQLITE_STATIC);
 	store_bind_text(st, 7, reason);
+	return store_done(s, st);
+}
+
+int
+store_page_attempt(struct store *s, const struct store_attempt *a)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_PAGE_ATTEMPT);
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, a->incident);
+	sqlite3_bind_text(st, 2, a->person, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 3, (int)a->step);
+	sqlite3_bind_text(st, 4, a->channel, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 5, a->sent_ms);
+	sqlite3_bind_text(st, 6, a->outcome, -1, SQLITE_TRANSIENT);
+	store_bind_text(st, 7, a->reason);
+	store_bind_text(st, 8, a->detail);
+	sqlite3_bind_int64(st, 9, a->latency_ms);
+	sqlite3_bind_int(st, 10, (int)a->attempt);
 	return store_done(s, st);
 }
 

@@ -11,7 +11,7 @@
 #include "incident.h"
 #include "proto.h"
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 struct store;
 
@@ -66,6 +66,22 @@ int store_meta_put(struct store *s, const char *key, int64_t value);
 /* A page or cancel sent to person; type "page" or "cancel". 0 or -1. */
 int store_page_add(struct store *s, int64_t incident, const char *person,
     uint32_t step, const char *type, int64_t sent_ms, const char *reason);
+/* One delivery attempt of a page on a notification channel, written when
+ * it is over. outcome: "sent", "failed" or "timeout"; detail: why ("HTTP
+ * 500", "exit 3"), may be NULL. */
+struct store_attempt {
+	int64_t incident;
+	const char *person;
+	uint32_t step;
+	const char *channel;
+	int64_t sent_ms;		/* when the attempt started */
+	const char *outcome, *detail, *reason;
+	int64_t latency_ms;
+	unsigned attempt;		/* 1 for the first */
+};
+/* A row of type "page" for attempt a. A delivered one ("sent") takes the
+ * person's answer later like any page. 0 or -1. */
+int store_page_attempt(struct store *s, const struct store_attempt *a);
 /* Set the outcome ("acked", "declined", "cancelled") of person's pages
  * still marked "sent". 0 or -1. */
 int store_page_outcome(struct store *s, int64_t incident, const char *person,

@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <microhttpd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -606,32 +607,53 @@ web_start(struct hub *h, char *err, size_t errlen)
 	return 0;
 }
 
-int
+static int
 web_fd(const struct hub *h)
 {
 	const union MHD_DaemonInfo *di;
 
-	if (!h->web)
-		return -1;
 	di = MHD_get_daemon_info(h->web->d, MHD_DAEMON_INFO_EPOLL_FD);
 	return di ? di->epoll_fd : -1;
 }
 
-int64_t
-web_timeout_ms(const struct hub *h)
+/* The loop's descriptor source: MHD's epoll descriptor, and its
+ * connection timeouts as a deadline. */
+static unsigned
+web_prepare(void *arg, struct pollfd *pfd, unsigned max, int64_t *due_ms)
 {
+	struct hub *h = arg;
 	MHD_UNSIGNED_LONG_LONG ms;
+	int64_t at;
 
-	if (!h->web || MHD_get_timeout(h->web->d, &ms) != MHD_YES)
-		return -1;
-	return ms > INT64_MAX ? INT64_MAX : (int64_t)ms;
+	if (!h->web || max < 1)
+		return 0;
+	pfd[0] = (struct pollfd){ .fd = web_fd(h), .events = POLLIN };
+	if (MHD_get_timeout(h->web->d, &ms) == MHD_YES) {
+		at = clock_mono_ms() + (ms > INT32_MAX ? INT32_MAX : (int64_t)ms);
+		if (*due_ms < 0 || at < *due_ms)
+			*due_ms = at;
+	}
+	return 1;
+}
+
+/* Every turn, ready or not: MHD_run also expires idle connections.
+ * Actions go through engine_reply in the turn's transaction. */
+static void
+web_dispatch(void *arg, const struct pollfd *pfd, unsigned n, int64_t now_ms)
+{
+	struct hub *h = arg;
+
+	(void)pfd;
+	(void)n;
+	(void)now_ms;
+	if (h->web)
+		MHD_run(h->web->d);
 }
 
 void
-web_run(struct hub *h)
+web_fdsrc(struct hub *h, struct hub_fdsrc *src)
 {
-	if (h->web)
-		MHD_run(h->web->d);
+	*src = (struct hub_fdsrc){ "web", h, web_prepare, web_dispatch };
 }
 
 void

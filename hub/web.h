@@ -8,18 +8,16 @@
 #include <stdint.h>
 
 struct hub;
+struct hub_fdsrc;
 
 /* Start listening when the config has a web section (h->web stays NULL
  * without one). The key must be loaded (conf_web_key_load). 0, or -1 with
  * the reason in err. */
 int web_start(struct hub *h, char *err, size_t errlen);
-/* The descriptor to poll for input (-1: none). */
-int web_fd(const struct hub *h);
-/* Milliseconds until web_run is due without input; -1: none. */
-int64_t web_timeout_ms(const struct hub *h);
-/* Serve what is ready; never blocks. Actions go through engine_reply in
- * the turn's transaction. */
-void web_run(struct hub *h);
+/* Its place in the hub's poll loop (hub.h: struct hub_fdsrc): the
+ * server's epoll descriptor and connection deadlines; serves what is ready
+ * and never blocks. A source that does nothing without a web section. */
+void web_fdsrc(struct hub *h, struct hub_fdsrc *src);
 /* Close every connection and free (shutdown). */
 void web_stop(struct hub *h);
 

@@ -9,6 +9,7 @@ INTEGRATION   := $(basename $(notdir $(wildcard tests/integration/test_*.c)))
 HARNESS_OBJS := $(BUILD)/tests/integration/harness.o \
 	$(BUILD)/tests/integration/fixtures.o $(BUILD)/tests/integration/http.o \
 	$(BUILD)/tests/support/sys.o \
+	$(addprefix $(BUILD)/tests/support/, recv.o recv_http.o recv_smtp.o) \
 	$(BUILD)/firmware/outbox.o $(BUILD)/firmware/journal.o
 
 # tests/support: process and port chores shared with the benchmarks
@@ -21,7 +22,7 @@ TEST_PROGRAMS := $(addprefix $(BUILD)/tests/unit/, $(UNIT_COMMON) \
 	$(addprefix $(BUILD)/tests/integration/, $(INTEGRATION))
 
 TEST_LIBS = $(LIB_CMOCKA) $(LIB_PAHO) $(LIB_CJSON) $(LIB_CONFIG) \
-	$(LIB_SQLITE) $(LIB_GPIOD) $(LIB_MHD) $(LIB_NETTLE) -lm
+	$(LIB_SQLITE) $(LIB_GPIOD) $(LIB_MHD) $(LIB_NETTLE) $(LIB_CURL) -lm
 
 test-programs: $(TEST_PROGRAMS)
 

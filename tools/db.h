@@ -12,7 +12,7 @@
 
 /* The newest schema version this panicctl reads (hub/store.c's migrations).
  * Older versions are read too: version 1 lacks only version 2's indexes. */
-#define DB_SCHEMA_VERSION 2
+#define DB_SCHEMA_VERSION 3
 
 struct db;
 

@@ -100,9 +100,33 @@ fx_next_event(struct harness *h, const char *counter, struct proto_event *ev,
 	return 0;
 }
 
+/* The people of fx_hub_conf, the notify lists of those in notify set. */
+#define FX_PERSON(id, name, role) "  { id = \"" id "\"; name = \"" name \
+	"\"; roles = [ \"" role "\" ];%s%s%s },\n"
+
+static const char *
+fx_notify_of(const char *const *notify, const char *id, int part)
+{
+	for (; notify && notify[0]; notify += 2)
+		if (strcmp(notify[0], id) == 0)
+			return part == 0 ? " notify = ( " : part == 1 ?
+			    notify[1] : " );";
+	return "";
+}
+
+#define FX_N(id) fx_notify_of(notify, id, 0), fx_notify_of(notify, id, 1), \
+	fx_notify_of(notify, id, 2)
+
 const char *
 fx_hub_conf(struct harness *h, int step_ms, const char *policies,
     const char *extra)
+{
+	return fx_hub_conf_notify(h, step_ms, policies, NULL, extra);
+}
+
+const char *
+fx_hub_conf_notify(struct harness *h, int step_ms, const char *policies,
+    const char *const *notify, const char *extra)
 {
 	char def[1024];
 
@@ -126,12 +150,12 @@ fx_hub_conf(struct harness *h, int step_ms, const char *policies,
 	    "broker = { host = \"127.0.0.1\"; port = %d; keepalive_s = 5; };\n"
 	    "fallback = [ \"role:manager\" ];\n"
 	    "people = (\n"
-	    "  { id = \"sup\"; name = \"佐藤 花子\"; roles = [ \"supervisor\" ]; },\n"
-	    "  { id = \"bak\"; name = \"田中 一郎\"; roles = [ \"supervisor\" ]; },\n"
-	    "  { id = \"mgr\"; name = \"高橋 健\"; roles = [ \"manager\" ]; },\n"
-	    "  { id = \"sec\"; name = \"伊藤 大輔\"; roles = [ \"security\" ]; },\n"
-	    "  { id = \"fac\"; name = \"山本 修\"; roles = [ \"facility\" ]; },\n"
-	    "  { id = \"r2\"; name = \"渡辺 陽子\"; roles = [ \"responder\" ]; } );\n"
+	    FX_PERSON("sup", "佐藤 花子", "supervisor")
+	    FX_PERSON("bak", "田中 一郎", "supervisor")
+	    FX_PERSON("mgr", "高橋 健", "manager")
+	    FX_PERSON("sec", "伊藤 大輔", "security")
+	    FX_PERSON("fac", "山本 修", "facility")
+	    "  { id = \"r2\"; name = \"渡辺 陽子\"; roles = [ \"responder\" ];%s%s%s } );\n"
 	    "teams = ( { id = \"response\"; members = [ \"sup\", \"bak\", \"r2\" ]; } );\n"
 	    "zones = ( { id = \"A\"; name = \"1F 窓口A\"; } );\n"
 	    "counters = ( { id = \"c1\"; label = \"1番窓口\"; zone = \"A\";"
@@ -141,7 +165,8 @@ fx_hub_conf(struct harness *h, int step_ms, const char *policies,
 	    " to = \"24:00\"; supervisor = \"sup\"; backup = \"bak\"; } );\n"
 	    "policies = (\n%s);\n"
 	    "%s\n",
-	    h_path(h, "hub.db"), h->port, policies, extra ? extra : "");
+	    h_path(h, "hub.db"), h->port, FX_N("sup"), FX_N("bak"), FX_N("mgr"),
+	    FX_N("sec"), FX_N("fac"), FX_N("r2"), policies, extra ? extra : "");
 }
 
 pid_t

@@ -35,6 +35,12 @@ int fx_next_event(struct harness *h, const char *counter,
 const char *fx_hub_conf(struct harness *h, int step_ms, const char *policies,
     const char *extra);
 
+/* fx_hub_conf with notify lists: notify holds pairs of a person's id and
+ * the body of their notify list ("{ channel = \"x\"; to = \"y\"; }"),
+ * ended by NULL; extra may define the channels. Returns the path. */
+const char *fx_hub_conf_notify(struct harness *h, int step_ms,
+    const char *policies, const char *const *notify, const char *extra);
+
 /* Start hubd (config already written) and wait for its retained online
  * status. Returns the pid or -1. */
 pid_t fx_hub_start(struct harness *h);

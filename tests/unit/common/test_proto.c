@@ -585,7 +585,7 @@ test_missing_required(void **state)
 		{ S_IN_FULL, { "incident", "counter", "kind", "state",
 		    "pressed_at", "received_at" } },
 		{ S_HS_ON, { "state", "site" } },
-		{ S_MT_ALERT, { "type", "counter", "at" } },
+		{ S_MT_ALERT, { "type", "at" } },
 	};
 
 	(void)state;
@@ -602,6 +602,32 @@ test_missing_required(void **state)
 			expect_reject(s, buf, n, want);
 		}
 	}
+}
+
+/* A maintenance message names a counter board or a hub channel, exactly
+ * one of them. */
+static void
+test_maint_counter_or_channel(void **state)
+{
+	struct proto_maint mt = mt_alert, out;
+	const char *why = NULL;
+	char buf[BIG];
+	int n;
+	static const char none[] = "{\"v\":1,\"type\":\"alert\","
+	    "\"at\":\"2025-11-28T05:12:03.123Z\"}";
+
+	(void)state;
+	expect_reject(S_MT_ALERT, none, sizeof none - 1,
+	    "maint: needs one of \"counter\" and \"channel\"");
+	snprintf(mt.channel, sizeof mt.channel, "ntfy");
+	assert_true(proto_encode_maint(&mt, buf, sizeof buf) < 0);
+	mt.counter[0] = '\0';
+	n = proto_encode_maint(&mt, buf, sizeof buf);
+	assert_true(n > 0);
+	assert_non_null(strstr(buf, "\"channel\":\"ntfy\""));
+	assert_int_equal(proto_decode_maint(buf, (size_t)n, &out, &why), 0);
+	assert_string_equal(out.channel, "ntfy");
+	assert_string_equal(out.counter, "");
 }
 
 /* Each optional field, removed in turn: still valid. */
@@ -1636,6 +1662,7 @@ main(void)
 		cmocka_unit_test(test_not_an_object),
 		cmocka_unit_test(test_missing_required),
 		cmocka_unit_test(test_missing_optional),
+		cmocka_unit_test(test_maint_counter_or_channel),
 		cmocka_unit_test(test_bad_fields),
 		cmocka_unit_test(test_tolerated),
 		cmocka_unit_test(test_layout_tolerated),

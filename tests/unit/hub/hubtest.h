@@ -93,4 +93,18 @@ ht_conf(const char *text)
 	return c;
 }
 
+/* hub_conf_print into a malloc'd string. */
+static inline char *
+ht_print(const struct hub_conf *c)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	hub_conf_print(c, f);
+	fclose(f);
+	return buf;
+}
+
 #endif

@@ -170,20 +170,6 @@ test_example_branch(void **state)
 	conf_free(c);
 }
 
-/* hub_conf_print into a malloc'd string. */
-static char *
-print_conf(const struct hub_conf *c)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	assert_non_null(f);
-	hub_conf_print(c, f);
-	fclose(f);
-	return buf;
-}
-
 static char *
 read_file(const char *path)
 {
@@ -210,7 +196,7 @@ test_example_golden(void **state)
 	(void)state;
 	if (!c)
 		fail_msg("%s", err);
-	got = print_conf(c);
+	got = ht_print(c);
 	assert_string_equal(got, want);
 	free(got);
 	free(want);
@@ -234,11 +220,11 @@ test_print_reads_back(void **state)
 	    "web = { listen = \"::1\"; port = 8443; base_url = \"https://hub.b1/ack/\";"
 	    " key_file = \"/etc/panic/link.key\"; };\n"
 	    MIN_POLICIES);
-	char *first = print_conf(a), *second;
+	char *first = ht_print(a), *second;
 	struct hub_conf *b = ht_conf(first);
 
 	(void)state;
-	second = print_conf(b);
+	second = ht_print(b);
 	assert_string_equal(first, second);
 	assert_string_equal(b->zones[0].name, "the \"quiet\" room \\ 2");
 	assert_string_equal(b->web.base_url, "https://hub.b1/ack");

@@ -423,9 +423,9 @@ fx_has(struct fx *f, const char *type, const char *name)
 	return atoi(v);
 }
 
-/* A fresh database is at version 2 with its indexes and meta; a version-1
+/* A fresh database has version 2's indexes and meta; a version-1
  * database, with or without the meta table that hubs of version 1 added at
- * start, is migrated to 2 with its rows intact. */
+ * start, is migrated to the newest version with its rows intact. */
 static void
 test_migration_2(void **state)
 {
@@ -439,8 +439,7 @@ test_migration_2(void **state)
 	char out[64];
 
 	fx_query(f, "PRAGMA user_version", out, sizeof out);
-	assert_int_equal(atoi(out), 2);
-	assert_int_equal(STORE_SCHEMA_VERSION, 2);
+	assert_int_equal(atoi(out), STORE_SCHEMA_VERSION);
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(fx_has(f, "index", idx[i]), 1);
 	assert_int_equal(fx_has(f, "table", "meta"), 1);
@@ -459,6 +458,9 @@ test_migration_2(void **state)
 		/* back to exactly the version-1 schema (meta optional) */
 		fx_exec(f, "DROP INDEX incidents_received;"
 		    " DROP INDEX acks_incident; DROP INDEX log_incident;"
+		    " ALTER TABLE pages DROP COLUMN detail;"
+		    " ALTER TABLE pages DROP COLUMN latency_ms;"
+		    " ALTER TABLE pages DROP COLUMN attempt;"
 		    " PRAGMA user_version = 1;");
 		if (!with_meta)
 			fx_exec(f, "DROP TABLE meta;");
@@ -468,7 +470,7 @@ test_migration_2(void **state)
 
 		s = fx_open(f);
 		fx_query(f, "PRAGMA user_version", out, sizeof out);
-		assert_int_equal(atoi(out), 2);
+		assert_int_equal(atoi(out), STORE_SCHEMA_VERSION);
 		for (int i = 0; i < 3; i++)
 			assert_int_equal(fx_has(f, "index", idx[i]), 1);
 		assert_int_equal(fx_has(f, "table", "meta"), 1);
@@ -488,6 +490,50 @@ test_migration_2(void **state)
 		fx_query(f, "SELECT count(*) FROM incidents", out, sizeof out);
 		assert_int_equal(atoi(out), 1);
 	}
+}
+
+/* Version 3: a version-2 database gets the attempt columns of pages, its
+ * rows kept (the new columns empty); an attempt is stored with channel,
+ * outcome, detail and latency, and takes the person's answer when sent. */
+static void
+test_migration_3(void **state)
+{
+	struct fx *f = *state;
+	struct store *s = fx_open(f);
+	struct store_attempt a = { .incident = 7, .person = "sato", .step = 1,
+	    .channel = "ntfy", .sent_ms = 6000, .outcome = "failed",
+	    .detail = "HTTP 500", .reason = "step", .latency_ms = 12,
+	    .attempt = 1 };
+	char out[128];
+
+	assert_int_equal(STORE_SCHEMA_VERSION, 3);
+	assert_int_equal(store_page_add(s, 7, "sato", 1, "page", 5000, "step"),
+	    0);
+	store_close(s);
+	fx_exec(f, "ALTER TABLE pages DROP COLUMN detail;"
+	    " ALTER TABLE pages DROP COLUMN latency_ms;"
+	    " ALTER TABLE pages DROP COLUMN attempt; PRAGMA user_version = 2;");
+	s = fx_open(f);
+	fx_query(f, "PRAGMA user_version", out, sizeof out);
+	assert_int_equal(atoi(out), 3);
+	fx_query(f, "SELECT person || ',' || channel || ',' || outcome ||"
+	    " ',' || coalesce(detail, '-') FROM pages", out, sizeof out);
+	assert_string_equal(out, "sato,mqtt,sent,-");
+
+	assert_int_equal(store_page_attempt(s, &a), 0);
+	a.outcome = "sent";
+	a.detail = "HTTP 200";
+	a.attempt = 2;
+	a.latency_ms = 30;
+	assert_int_equal(store_page_attempt(s, &a), 0);
+	assert_int_equal(store_page_outcome(s, 7, "sato", "acked"), 0);
+	fx_query(f, "SELECT group_concat(channel || ':' || outcome || ':' ||"
+	    " coalesce(detail, '') || ':' || coalesce(latency_ms, '') || ':' ||"
+	    " coalesce(attempt, ''), ' ') FROM (SELECT * FROM pages ORDER BY id)",
+	    out, sizeof out);
+	assert_string_equal(out, "mqtt:acked::: ntfy:failed:HTTP 500:12:1"
+	    " ntfy:acked:HTTP 200:30:2");
+	store_close(s);
 }
 
 static void
@@ -518,6 +564,7 @@ main(void)
 		T(test_pages_and_acks),
 		T(test_counter_status),
 		T(test_migration_2),
+		T(test_migration_3),
 		T(test_future_schema_refused),
 	};
 
