@@ -24,6 +24,7 @@ struct journal {
 	int fd;
 	size_t size;		/* bytes that count */
 	int dirty;		/* bytes past size may be garbage */
+	int dir_unsynced;	/* a rename's directory not yet synced */
 	char path[PATH_MAX];
 };
 
@@ -123,9 +124,12 @@ journal_sync_dir(const char *path)
 }
 
 /* Write magic and body to path.new, sync it and rename it over path.
- * Returns the new file's descriptor, or -1 with path untouched. */
+ * Returns the new file's descriptor, or -1 with path untouched. Once the
+ * rename is done the new file is the one: *dir_unsynced says whether its
+ * name still waits for a directory sync. */
 static int
-journal_replace(const char *path, const unsigned char *body, size_t n)
+journal_replace(const char *path, const unsigned char *body, size_t n,
+    int *dir_unsynced)
 {
 	char tmp[PATH_MAX + 8];
 	int fd, e;
@@ -141,9 +145,10 @@ journal_replace(const char *path, const unsigned char *body, size_t n)
 	    journal_pwrite_all(fd, body, n, JOURNAL_MAGIC_LEN) < 0 ||
 	    fdatasync(fd) < 0 || rename(tmp, path) < 0)
 		goto err;
-	/* the new name is in place; without the directory synced a power
-	 * cut could bring back the old file, which is still whole */
-	journal_sync_dir(path);
+	/* the new name is in place; until the directory is synced a power
+	 * cut could bring back the old file, so no later write may count as
+	 * durable before it is (journal_append retries) */
+	*dir_unsynced = journal_sync_dir(path) < 0;
 	return fd;
 
 err:
@@ -175,21 +180,24 @@ journal_frame_at(const unsigned char *buf, size_t size, size_t off,
 	return 1;
 }
 
-/* Each record of the intact frame p[0..n) through fn. 0, or -1 when the
- * records do not fit the frame or fn refuses one. */
+/* Each record of the intact frame p[0..n) through fn. 0, or what fn
+ * returned, or JOURNAL_REPLAY_BAD when the records do not fit the frame. */
 static int
 journal_frame_replay(const unsigned char *p, size_t n, journal_replay_fn fn,
     void *arg)
 {
+	int rc;
+
 	while (n > 0) {
 		size_t len;
 
 		if (n < JOURNAL_REC_HEAD)
-			return -1;
+			return JOURNAL_REPLAY_BAD;
 		len = (size_t)p[1] | (size_t)p[2] << 8;
-		if (len > n - JOURNAL_REC_HEAD ||
-		    fn(arg, p[0], p + JOURNAL_REC_HEAD, len) != 0)
-			return -1;
+		if (len > n - JOURNAL_REC_HEAD)
+			return JOURNAL_REPLAY_BAD;
+		if ((rc = fn(arg, p[0], p + JOURNAL_REC_HEAD, len)) != 0)
+			return rc;
 		p += JOURNAL_REC_HEAD + len;
 		n -= JOURNAL_REC_HEAD + len;
 	}
@@ -283,10 +291,11 @@ journal_replay(struct journal *j, int flags, journal_replay_fn fn, void *arg,
 	int rc = -1;
 
 	memset(info, 0, sizeof *info);
+	/* too large is not damaged: the file stays as it is, for a look */
 	if (journal_slurp(j->fd, &buf, &size) < 0)
-		return journal_fail(errno == EFBIG ? EBADMSG : errno, err,
-		    errlen, j->path, errno == EFBIG ? "too large to be an "
-		    "outbox" : strerror(errno));
+		return journal_fail(errno, err, errlen, j->path,
+		    errno == EFBIG ? "larger than 64 MiB, not read" :
+		    strerror(errno));
 	if (size < JOURNAL_MAGIC_LEN ||
 	    memcmp(buf, JOURNAL_MAGIC, JOURNAL_MAGIC_LEN) != 0) {
 		journal_fail(EBADMSG, err, errlen, j->path, "not an outbox "
@@ -294,8 +303,15 @@ journal_replay(struct journal *j, int flags, journal_replay_fn fn, void *arg,
 		goto out;
 	}
 	while (off < size && journal_frame_at(buf, size, off, &len)) {
-		if (journal_frame_replay(buf + off + JOURNAL_HEAD,
-		    len - JOURNAL_HEAD, fn, arg) < 0) {
+		int r = journal_frame_replay(buf + off + JOURNAL_HEAD,
+		    len - JOURNAL_HEAD, fn, arg);
+
+		if (r == JOURNAL_REPLAY_NOMEM) {
+			journal_fail(ENOMEM, err, errlen, j->path,
+			    "out of memory");
+			goto out;
+		}
+		if (r != 0) {
 			snprintf(why, sizeof why, "write at byte %zu: records "
 			    "this version does not read", off);
 			journal_fail(EBADMSG, err, errlen, j->path, why);
@@ -373,7 +389,7 @@ journal_open(const char *path, int flags, journal_replay_fn fn, void *arg,
 	    (j->fd >= 0 && fstat(j->fd, &st) == 0 && st.st_size == 0)) {
 		if (j->fd >= 0)
 			close(j->fd);
-		j->fd = journal_replace(path, NULL, 0);
+		j->fd = journal_replace(path, NULL, 0, &j->dir_unsynced);
 	}
 	if (j->fd < 0) {
 		journal_fail(errno, err, errlen, path, strerror(errno));
@@ -418,6 +434,11 @@ journal_append(struct journal *j, struct jbatch *b)
 			return -1;
 		j->dirty = 0;
 	}
+	if (j->dir_unsynced) {
+		if (journal_sync_dir(j->path) < 0)
+			return -1;
+		j->dir_unsynced = 0;
+	}
 	journal_put_u32(b->buf, (uint32_t)b->len);
 	journal_put_u32(b->buf + 4, journal_crc32(0, b->buf + JOURNAL_HEAD,
 	    b->len));
@@ -444,14 +465,14 @@ journal_rewrite(struct journal *j, const struct jbatch *b)
 	    JOURNAL_REC_HEAD) + 2);
 	unsigned char *body;
 	size_t n;
-	int fd;
+	int fd, dir_unsynced;
 
 	if (b->failed || !(body = malloc(cap))) {
 		errno = ENOMEM;
 		return -1;
 	}
 	n = b->len ? journal_frames(b, body) : 0;
-	fd = journal_replace(j->path, body, n);
+	fd = journal_replace(j->path, body, n, &dir_unsynced);
 	free(body);
 	if (fd < 0)
 		return -1;
@@ -459,6 +480,7 @@ journal_rewrite(struct journal *j, const struct jbatch *b)
 	j->fd = fd;
 	j->size = JOURNAL_MAGIC_LEN + n;
 	j->dirty = 0;
+	j->dir_unsynced = dir_unsynced;
 	return 0;
 }
 

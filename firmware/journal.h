@@ -30,9 +30,12 @@ struct jbatch {
 	int failed;		/* out of memory or a record too long */
 };
 
-/* Called for each record of each intact frame at open, in file order. A
- * non-zero return stops the open (errno EBADMSG: the file holds what the
- * caller cannot read). */
+/* Called for each record of each intact frame at open, in file order.
+ * Returns 0, JOURNAL_REPLAY_BAD (the open fails with EBADMSG: the file
+ * holds what the caller cannot read) or JOURNAL_REPLAY_NOMEM (ENOMEM: the
+ * file may be fine). */
+#define JOURNAL_REPLAY_BAD	1
+#define JOURNAL_REPLAY_NOMEM	2
 typedef int (*journal_replay_fn)(void *arg, int type, const unsigned char *p,
     size_t n);
 
@@ -49,7 +52,8 @@ struct journal_info {
  * does not exist, and replay its records through fn. A torn tail is cut
  * off (info->torn). Returns NULL with a reason in err and errno EBADMSG
  * for a damaged or foreign file, else another errno (the file may be
- * fine: no directory, disk full, no memory). With JOURNAL_READONLY the
+ * fine: no directory, disk full, no memory, EFBIG for a file too large to
+ * read). With JOURNAL_READONLY the
  * file is only read: records up to any damage are replayed and the damage
  * is reported in info (a foreign file is still EBADMSG); such a journal
  * must not be written. */

@@ -259,7 +259,24 @@ queue_find(struct outbox *ob, const char *id)
 	return NULL;
 }
 
-/* Insert in seq order (replaces an entry with the same id). */
+/* Room for at least cap entries. 0 or -1 (no memory). */
+static int
+queue_reserve(struct outbox *ob, int cap)
+{
+	struct outbox_entry *nq;
+
+	if (cap <= ob->capq)
+		return 0;
+	if (!(nq = realloc(ob->q, (size_t)cap * sizeof *nq)))
+		return -1;
+	ob->q = nq;
+	ob->capq = cap;
+	return 0;
+}
+
+/* Insert in seq order (replaces an entry with the same id). Only new
+ * presses are held to OUTBOX_PENDING_MAX (outbox_push): what a file
+ * already holds is always taken back. */
 static int
 queue_add(struct outbox *ob, const struct proto_event *ev, int saved)
 {
@@ -273,17 +290,9 @@ queue_add(struct outbox *ob, const struct proto_event *ev, int saved)
 		ob->nunsaved += !saved;
 		return 0;
 	}
-	if (ob->nq == OUTBOX_PENDING_MAX)
+	if (ob->nq == ob->capq && queue_reserve(ob, ob->capq ? ob->capq * 2 :
+	    8) < 0)
 		return -1;
-	if (ob->nq == ob->capq) {
-		int cap = ob->capq ? ob->capq * 2 : 8;
-		struct outbox_entry *nq = realloc(ob->q, (size_t)cap * sizeof *nq);
-
-		if (!nq)
-			return -1;
-		ob->q = nq;
-		ob->capq = cap;
-	}
 	for (i = ob->nq; i > 0 && ob->q[i - 1].ev.seq > ev->seq; i--)
 		ob->q[i] = ob->q[i - 1];
 	ob->q[i] = (struct outbox_entry){ .ev = *ev, .saved = saved };
@@ -357,7 +366,8 @@ outbox_memory_boot(struct outbox *ob, uint64_t first_seq)
 }
 
 /* One record of the journal, in file order, into the outbox being
- * loaded. Non-zero: a record this version cannot read. */
+ * loaded. 0, JOURNAL_REPLAY_BAD (a record this version cannot read) or
+ * JOURNAL_REPLAY_NOMEM. */
 static int
 outbox_replay(void *arg, int type, const unsigned char *p, size_t n)
 {
@@ -379,7 +389,9 @@ outbox_replay(void *arg, int type, const unsigned char *p, size_t n)
 			ob->file_mark = v;
 		return in.bad;
 	case REC_EVENT:
-		return in_event(&in, &ev) < 0 || queue_add(ob, &ev, 1) < 0;
+		if (in_event(&in, &ev) < 0)
+			return JOURNAL_REPLAY_BAD;
+		return queue_add(ob, &ev, 1) < 0 ? JOURNAL_REPLAY_NOMEM : 0;
 	case REC_ACK:
 		in_str(&in, id, sizeof id);
 		if (!in.bad && (e = queue_find(ob, id)))
@@ -398,7 +410,7 @@ outbox_replay(void *arg, int type, const unsigned char *p, size_t n)
 			discreet_apply(ob, id, type == REC_DISCREET);
 		return in.bad;
 	default:
-		return 1;
+		return JOURNAL_REPLAY_BAD;
 	}
 }
 
@@ -572,11 +584,16 @@ outbox_attach(struct outbox *ob, const char *path, char *err, size_t errlen)
 		return 0;
 	if (!(f = outbox_load(path, ob->counter, 0, NULL, err, errlen)))
 		return -1;
-	/* the file's events join those held in memory; new ids are the
-	 * file's from now on */
+	if (queue_reserve(ob, ob->nq + f->nq) < 0) {
+		snprintf(err, errlen, "outbox: %s: out of memory", path);
+		outbox_free(f);
+		errno = ENOMEM;
+		return -1;
+	}
+	/* the file's events join those held in memory (room is made: none
+	 * can be refused); new ids are the file's from now on */
 	for (int i = 0; i < f->nq; i++)
-		if (queue_add(ob, &f->q[i].ev, 1) < 0)
-			break;
+		queue_add(ob, &f->q[i].ev, 1);
 	memcpy(ob->discreet, f->discreet, sizeof ob->discreet);
 	ob->ndiscreet = f->ndiscreet;
 	memcpy(ob->boot, f->boot, sizeof ob->boot);
@@ -696,8 +713,12 @@ outbox_push(struct outbox *ob, const struct proto_event *ev)
 	outbox_flush(ob);
 	if (ob->nq == OUTBOX_PENDING_MAX)
 		return -1;
-	if (outbox_commit(ob, ev) == 0)
-		return queue_add(ob, ev, 1) == 0 ? 0 : -1;
+	if (outbox_commit(ob, ev) == 0) {
+		if (queue_add(ob, ev, 1) < 0)
+			return -1;
+		outbox_compact(ob);
+		return 0;
+	}
 	if (ob->nunsaved == OUTBOX_UNSAVED_MAX || queue_add(ob, ev, 0) < 0)
 		return -1;
 	return 1;
@@ -774,6 +795,8 @@ outbox_attempted(struct outbox *ob, const struct proto_event *evs, int n)
 	}
 	if (ob->j)
 		rc |= journal_append(ob->j, &ob->batch);
+	/* a round of re-sends a day adds up while the hub is away */
+	outbox_compact(ob);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -793,6 +816,7 @@ outbox_discreet(struct outbox *ob, const char *incident, int on)
 	if (journal_append(ob->j, &ob->batch) < 0)
 		return -1;
 	discreet_apply(ob, incident, on);
+	outbox_compact(ob);
 	return 0;
 }
 

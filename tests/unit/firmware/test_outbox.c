@@ -659,6 +659,35 @@ test_compaction_keeps_what_is_live(void **state)
 	outbox_close(ob);
 }
 
+/* The hub away for a long time: every round of re-sends records its
+ * attempts, and the journal must not grow with the rounds (it is read
+ * whole at start). */
+static void
+test_resend_rounds_keep_journal_small(void **state)
+{
+	struct fixture *f = *state;
+	static unsigned char buf[1 << 20];
+	struct proto_event ev[50], got[50];
+	struct outbox *ob = open_ok(f);
+
+	for (int i = 0; i < 50; i++) {
+		ev[i] = make(ob, i);
+		assert_int_equal(outbox_push(ob, &ev[i]), 0);
+	}
+	for (int round = 0; round < 2000; round++) {
+		for (int i = 0; i < 50; i++)
+			ev[i].attempt = (uint32_t)round + 2;
+		assert_int_equal(outbox_attempted(ob, ev, 50), 0);
+	}
+	outbox_close(ob);
+	assert_true(slurp(f->path, buf, sizeof buf) < 16384 + 50 * 256 + 8192);
+	ob = open_ok(f);
+	assert_int_equal(outbox_pending(ob, 0, got, 50), 50);
+	for (int i = 0; i < 50; i++)
+		assert_same(&got[i], &ev[i]);
+	outbox_close(ob);
+}
+
 /* An empty file (made by hand, or by an install script) holds nothing to
  * lose: it becomes a new outbox. */
 static void
@@ -714,6 +743,8 @@ main(void)
 		    test_compaction_keeps_what_is_live, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_file_is_new, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_resend_rounds_keep_journal_small, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
