@@ -51,7 +51,20 @@ outbox_hold(struct hub *h, const char *topic, const char *payload,
 	h->outq_len++;
 }
 
-/* Publish at QoS 1 (held if the broker is away) and log it. */
+/* Publish at QoS 1 (held if the broker is away). */
+static void
+outbox_publish(struct hub *h, const char *topic, const char *payload,
+    size_t len, int retained)
+{
+	/* Messages queued earlier go first, or a retained clear could be
+	 * overtaken by the state it clears. */
+	if (h->outq_len == 0 && mqtt_publish(h->mqtt, topic, payload, len, 1,
+	    retained, NULL) == 0)
+		return;
+	outbox_hold(h, topic, payload, len, retained);
+}
+
+/* Publish and log it. */
 static void
 outbox_send(struct hub *h, const char *topic, const char *payload,
     size_t len, int retained, int64_t incident)
@@ -60,12 +73,7 @@ outbox_send(struct hub *h, const char *topic, const char *payload,
 		return;
 	engine_check(h, store_log(h->store, clock_wall_ms(), "out", incident,
 	    topic, payload, len), "log");
-	/* Messages queued earlier go first, or a retained clear could be
-	 * overtaken by the state it clears. */
-	if (h->outq_len == 0 && mqtt_publish(h->mqtt, topic, payload, len, 1,
-	    retained, NULL) == 0)
-		return;
-	outbox_hold(h, topic, payload, len, retained);
+	outbox_publish(h, topic, payload, len, retained);
 }
 
 void
@@ -126,6 +134,7 @@ outbox_page(struct hub *h, const struct incident *inc, const char *person,
 {
 	struct proto_page pg;
 	char topic[PROTO_TOPIC_MAX], buf[PROTO_MAX_PAYLOAD];
+	char link[sizeof pg.ack_url];
 	int k = conf_person_find(h->conf, person), n;
 
 	memset(&pg, 0, sizeof pg);
@@ -154,7 +163,20 @@ outbox_page(struct hub *h, const struct incident *inc, const char *person,
 		    inc->id, person);
 		return;
 	}
-	outbox_send(h, topic, buf, (size_t)n, 0, inc->id);
+	if (topic[0])
+		outbox_publish(h, topic, buf, (size_t)n, 0);
+	/* The log keeps the page without its link: the link acts for the
+	 * person until it expires, and the database is read by more people
+	 * and kept (and backed up) longer than that. */
+	memcpy(link, pg.ack_url, sizeof link);
+	if (link[0]) {
+		pg.ack_url[0] = '\0';
+		n = proto_encode_page(&pg, buf, sizeof buf);
+		memcpy(pg.ack_url, link, sizeof link);
+	}
+	if (topic[0] && n >= 0)
+		engine_check(h, store_log(h->store, clock_wall_ms(), "out",
+		    inc->id, topic, buf, (size_t)n), "log");
 	/* the person's other channels; a cancel only ends their retries */
 	if (type == PROTO_PAGE_PAGE)
 		notify_page(h, &pg, person);

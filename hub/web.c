@@ -25,6 +25,11 @@
 #define WEB_FORM_TTL_S	1800	/* a page's form is good this long */
 #define WEB_USED_MAX	1024	/* form tokens remembered as used */
 #define WEB_LOGPATH_MAX	64
+#define WEB_SEGMENT_MAX	16	/* longer path segments are cut in logs */
+/* Refusals of requests that are not our signed links: logged at most this
+ * often per minute, never stored (anyone on the network can make them). */
+#define WEB_NOISE_LOGS	20
+#define WEB_NOISE_MS	60000
 
 struct web_used {
 	char nonce[ACKLINK_NONCE_LEN + 1];
@@ -41,6 +46,9 @@ struct web {
 	unsigned used_next;
 	int64_t evicted_s;
 	uint64_t pages, actions, refused;
+	int64_t noise_from_ms;		/* this minute's window */
+	unsigned noise_logged;
+	uint64_t noise_quiet;		/* refusals not logged in it */
 };
 
 /* One request: its body as it arrives. */
@@ -59,6 +67,7 @@ struct web_ctx {
 	struct acklink_key key;
 	int person;			/* config index */
 	int64_t id;
+	int signed_ok;			/* the link's signature checked out */
 	struct incident inc;		/* a copy: memory or the store */
 };
 
@@ -113,8 +122,43 @@ web_peer(struct MHD_Connection *c, char *buf, size_t size)
 	return buf;
 }
 
-/* A refusal: logged with the reason (never with a link's signature),
- * counted, recorded, answered with an error page; nothing else changes. */
+/* The turn's transaction, for what a request writes: its rows and the
+ * engine's go in together. */
+static void
+web_tx(struct web *w)
+{
+	if (!store_in_tx(w->h->store) && store_begin(w->h->store) < 0)
+		log_warnx("store: %s", store_errmsg(w->h->store));
+}
+
+/* May a refusal of an unsigned request be logged? At most WEB_NOISE_LOGS a
+ * minute, then one line saying how many were not. */
+static int
+web_noise_log(struct web *w)
+{
+	int64_t now = clock_mono_ms();
+
+	if (now - w->noise_from_ms >= WEB_NOISE_MS) {
+		if (w->noise_quiet)
+			log_warnx("web: %" PRIu64 " more refusals not logged in "
+			    "the last minute", w->noise_quiet);
+		w->noise_from_ms = now;
+		w->noise_logged = 0;
+		w->noise_quiet = 0;
+	}
+	if (w->noise_logged < WEB_NOISE_LOGS) {
+		w->noise_logged++;
+		return 1;
+	}
+	w->noise_quiet++;
+	return 0;
+}
+
+/* A refusal: counted, logged with the reason (never with a link's
+ * signature), answered with an error page; nothing else changes. Only the
+ * refusal of a link we signed (expired, replayed, a bad form) is stored in
+ * the log table: anything else anyone on the network could send by the
+ * thousand, and it would fill the disk the hub needs for its calls. */
 static enum MHD_Result
 web_refuse(struct web *w, struct MHD_Connection *c, const char *method,
     const char *what, int64_t incident, unsigned status, const char *why,
@@ -126,11 +170,14 @@ web_refuse(struct web *w, struct MHD_Connection *c, const char *method,
 	w->refused++;
 	snprintf(text, sizeof text, "%s %s from %s: %s", method, what,
 	    web_peer(c, peer, sizeof peer), why);
-	log_warnx("web: refused (%" PRIu64 " so far): %s", w->refused, text);
-	if (!store_in_tx(w->h->store) && store_begin(w->h->store) < 0)
-		log_warnx("store: %s", store_errmsg(w->h->store));
-	engine_check(w->h, store_log(w->h->store, clock_wall_ms(), "reject",
-	    incident, "web", text, strlen(text)), "log");
+	if (incident > 0 || web_noise_log(w))
+		log_warnx("web: refused (%" PRIu64 " so far): %s", w->refused,
+		    text);
+	if (incident > 0) {
+		web_tx(w);
+		engine_check(w->h, store_log(w->h->store, clock_wall_ms(),
+		    "reject", incident, "web", text, strlen(text)), "log");
+	}
 	web_page_error(&b, ja, en);
 	return web_send(w, c, status, &b);
 }
@@ -141,17 +188,27 @@ static void
 web_logpath(const char *url, char *buf, size_t size)
 {
 	int link = strncmp(url, "/a/", 3) == 0, slashes = 0;
-	size_t i;
+	size_t i, o = 0, seg = 0;
 
-	for (i = 0; url[i] && i + 4 < size && i < WEB_LOGPATH_MAX; i++) {
+	/* a signature is one long segment: whatever the path around it (a
+	 * slash missing, a proxy's prefix), no segment goes out whole */
+	for (i = 0; url[i] && o + 5 < size && i < WEB_LOGPATH_MAX; i++) {
 		if (url[i] == '/' && link && ++slashes == 6) {
-			memcpy(buf + i, "/...", 4);
-			i += 4;
+			memcpy(buf + o, "/...", 4);
+			o += 4;
 			break;
 		}
-		buf[i] = url[i] > ' ' && url[i] < 0x7f ? url[i] : '?';
+		seg = url[i] == '/' ? 0 : seg + 1;
+		if (seg > WEB_SEGMENT_MAX) {
+			if (seg == WEB_SEGMENT_MAX + 1) {
+				memcpy(buf + o, "...", 3);
+				o += 3;
+			}
+			continue;
+		}
+		buf[o++] = url[i] > ' ' && url[i] < 0x7f ? url[i] : '?';
 	}
-	buf[i] = '\0';
+	buf[o] = '\0';
 }
 
 static enum MHD_Result
@@ -162,8 +219,8 @@ web_refuse_ctx(struct web_ctx *x, unsigned status, const char *why,
 
 	snprintf(what, sizeof what, "link for incident %s, %s",
 	    x->link.incident, x->link.person);
-	return web_refuse(x->w, x->c, x->method, what, x->id, status, why,
-	    ja, en);
+	return web_refuse(x->w, x->c, x->method, what,
+	    x->signed_ok ? x->id : 0, status, why, ja, en);
 }
 
 static void
@@ -395,7 +452,9 @@ web_post(struct web_ctx *x, const struct web_req *r)
 	if (web_already(x, rp.action))
 		return web_show(x, "既に記録されています。何も変更していません",
 		    "Already recorded; nothing was changed");
-	/* recorded as an answer (the timeline shows it) that came by link */
+	/* recorded as an answer (the timeline shows it) that came by link,
+	 * in the turn's transaction with what the engine makes of it */
+	web_tx(x->w);
 	snprintf(topic, sizeof topic, "web/pager/%s/reply", rp.person);
 	if ((n = proto_encode_reply(&rp, body, sizeof body)) > 0)
 		engine_check(h, store_log(h->store, clock_wall_ms(), "in", x->id,
@@ -442,6 +501,8 @@ web_link(struct web_ctx *x, const char *url, int *ok)
 	    h->conf->site };
 	x->id = strtoll(x->link.incident, &end, 10);
 	st = acklink_verify(&x->key, &x->link, clock_wall_ms() / 1000);
+	/* the signature is checked before the expiry */
+	x->signed_ok = st == ACKLINK_OK || st == ACKLINK_EXPIRED;
 	if (st == ACKLINK_EXPIRED)
 		return web_refuse_ctx(x, MHD_HTTP_GONE, "link expired",
 		    "リンクの有効期限が切れています", "This link has expired");

@@ -273,10 +273,35 @@ test_refusals_change_nothing(void **state)
 	assert_int_equal(h_sql_int(t->h, "hub.db", "SELECT count(*) FROM"
 	    " incidents WHERE id = %s AND state = 'paging' AND acked_at IS NULL",
 	    pg.incident), 1);
+	/* stored: only refusals of links we signed (expired, and the three
+	 * bad posts on the real link); the rest anyone could send by the
+	 * thousand */
 	assert_int_equal(h_sql_int(t->h, "hub.db", "SELECT count(*) FROM log"
-	    " WHERE kind = 'reject' AND topic = 'web'"), 16);
+	    " WHERE kind = 'reject' AND topic = 'web'"), 4);
 	assert_true(h_wait_log(t->h, "hubd", "web: refused (16 so far)", 5000));
+	/* a flood of junk: answered, not stored, and its log lines capped
+	 * at 20 a minute (12 of the refusals above were junk) */
+	for (int i = 0; i < 30; i++)
+		refused(t, "GET", "/wp-login.php", NULL, NULL, 404,
+		    "Page not found");
+	h_pump(t->h, 200);
+	assert_int_equal(h_sql_int(t->h, "hub.db", "SELECT count(*) FROM log"
+	    " WHERE kind = 'reject' AND topic = 'web'"), 4);
+	assert_true(h_wait_log(t->h, "hubd", "web: refused (24 so far)", 5000));
+	{
+		char *log = h_read(t->h, "hubd.log");
+
+		assert_non_null(log);
+		assert_null(strstr(log, "web: refused (25 so far)"));
+		free(log);
+	}
 	assert_int_equal(h_count(t->h, "panic/t/counter/c1/feedback"), feedback);
+	/* the database keeps pages without their links: a stored link would
+	 * act for its person until it expires */
+	assert_true(h_sql_int(t->h, "hub.db", "SELECT count(*) FROM log WHERE"
+	    " kind = 'out' AND topic LIKE '%%/pager/%%'") > 0);
+	assert_int_equal(h_sql_int(t->h, "hub.db", "SELECT count(*) FROM log"
+	    " WHERE body LIKE '%%/a/1/%%'"), 0);
 	/* no log line gives a link's signature away, not even a part */
 	{
 		char *log = h_read(t->h, "hubd.log"), part[12];
