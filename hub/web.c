@@ -567,20 +567,29 @@ web_access(void *cls, struct MHD_Connection *c, const char *url,
 {
 	struct web_req *r = *con_cls;
 
+	const char *cl;
+
 	(void)version;
 	if (!r) {
 		if (!(r = calloc(1, sizeof *r)))
 			return MHD_NO;
 		*con_cls = r;
+		/* a body announced too large is refused before it is read:
+		 * the answer goes out and the connection is closed */
+		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+		    MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl && strtoull(cl, NULL, 10) > sizeof r->body) {
+			r->too_big = 1;
+			return web_route(cls, c, url, method, r);
+		}
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		if (r->len + *upload_size > sizeof r->body)
-			r->too_big = 1;
-		else
-			memcpy(r->body + r->len, upload, *upload_size);
-		if (!r->too_big)
-			r->len += *upload_size;
+		/* one sent in chunks past the limit: drop the connection */
+		if (r->too_big || r->len + *upload_size > sizeof r->body)
+			return MHD_NO;
+		memcpy(r->body + r->len, upload, *upload_size);
+		r->len += *upload_size;
 		*upload_size = 0;
 		return MHD_YES;
 	}

@@ -295,6 +295,16 @@ test_refusals_change_nothing(void **state)
 		assert_null(strstr(log, "web: refused (25 so far)"));
 		free(log);
 	}
+	/* a body over the 4 kB a form needs is refused unread */
+	{
+		static char big[6000];
+
+		memset(big, 'x', sizeof big - 1);
+		memcpy(big, "action=ack&note=", 16);
+		refused(t, "POST", path_of(t, pg.ack_url), t->base, big, 400,
+		    "not valid");
+	}
+	assert_int_equal(acks(t), 0);
 	assert_int_equal(h_count(t->h, "panic/t/counter/c1/feedback"), feedback);
 	/* the database keeps pages without their links: a stored link would
 	 * act for its person until it expires */
