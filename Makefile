@@ -39,6 +39,7 @@ include hub/build.mk
 include tools/build.mk
 include tests/build.mk
 include tests/bench/build.mk
+include tests/fuzz/build.mk
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -79,4 +80,4 @@ clean:
 
 .PHONY: all deps asan test test-asan demo clean test-programs bench
 
--include $(shell find $(BUILD) -path $(BUILD)/asan -prune -o -name '*.d' -print 2>/dev/null)
+-include $(shell find $(BUILD) \( -path $(BUILD)/asan -o -path $(BUILD)/fuzz \) -prune -o -name '*.d' -print 2>/dev/null)
