@@ -16,8 +16,9 @@ FUZZ_TARGETS := $(FUZZ_PROTO_TARGETS) topic counterd_conf hubd_conf \
 # What each target links besides the shared objects.
 $(foreach t,$(FUZZ_PROTO_TARGETS),\
 	$(eval FUZZ_OBJS_$(t) := $(BUILD)/tests/fuzz/fuzz_proto.o))
-FUZZ_OBJS_counterd_conf := $(COUNTERD_LIB_OBJS)
-FUZZ_OBJS_hubd_conf := $(HUBD_LIB_OBJS)
+FUZZ_OBJS_counterd_conf := $(BUILD)/tests/fuzz/fuzz_config.o \
+	$(COUNTERD_LIB_OBJS)
+FUZZ_OBJS_hubd_conf := $(BUILD)/tests/fuzz/fuzz_config.o $(HUBD_LIB_OBJS)
 FUZZ_OBJS_period := $(PANICCTL_LIB_OBJS)
 FUZZ_OBJS_filter := $(PANICCTL_LIB_OBJS)
 

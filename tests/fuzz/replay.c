@@ -30,12 +30,13 @@ replay_read(const char *path, size_t *size)
 	if (!f)
 		return NULL;
 	if (fstat(fileno(f), &st) == 0 && (buf = malloc(st.st_size ?
-	    (size_t)st.st_size : 1)) &&
-	    fread(buf, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
-		free(buf);
-		buf = NULL;
+	    (size_t)st.st_size : 1))) {
+		*size = (size_t)st.st_size;
+		if (fread(buf, 1, *size, f) != *size) {
+			free(buf);
+			buf = NULL;
+		}
 	}
-	*size = (size_t)st.st_size;
 	fclose(f);
 	return buf;
 }
