@@ -1,6 +1,6 @@
 # Makefile: builds bin/counterd, bin/hubd and bin/panicctl, and runs the
-# tests, the demo and the sanitizer builds. Each directory lists its own
-# objects in its build.mk.
+# tests, the demo, the sanitizer builds and the fuzzers. Each directory
+# lists its own objects in its build.mk.
 
 BUILD	?= build
 BIN	?= bin
