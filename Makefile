@@ -1,6 +1,6 @@
 # Makefile: builds bin/counterd, bin/hubd and bin/panicctl, and runs the
-# tests, the demo and the sanitizer builds. Each directory lists its own
-# objects in its build.mk.
+# tests, the demo, the sanitizer builds and the fuzzers. Each directory
+# lists its own objects in its build.mk.
 
 BUILD	?= build
 BIN	?= bin
@@ -42,6 +42,7 @@ include hub/build.mk
 include tools/build.mk
 include tests/build.mk
 include tests/bench/build.mk
+include tests/fuzz/build.mk
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -82,4 +83,4 @@ clean:
 
 .PHONY: all deps asan test test-asan demo clean test-programs bench
 
--include $(shell find $(BUILD) -path $(BUILD)/asan -prune -o -name '*.d' -print 2>/dev/null)
+-include $(shell find $(BUILD) \( -path $(BUILD)/asan -o -path $(BUILD)/fuzz \) -prune -o -name '*.d' -print 2>/dev/null)

@@ -20,6 +20,10 @@
 	.required = req, .def_str = d }
 #define K_SKIP(n) { .name = n, .type = CFG_SKIP }
 
+/* The id charset (proto.h) without the id's length limit: client ids. */
+#define CONF_ID_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
+	"0123456789_-"
+
 static const char *const backend_names[] = { "sim", "gpiod", NULL };
 static const char *const bias_names[] = {
 	"as-is", "disable", "pull-up", "pull-down", NULL
@@ -52,7 +56,8 @@ static const struct cfg_knob broker_knobs[] = {
 	K_STR("host", struct conf, host, "127.0.0.1"),
 	K_INT("port", struct conf, port, 1883, 1, 65535),
 	K_INT("keepalive_s", struct conf, keepalive_s, 15, 2, 600),
-	K_ID("client_id", struct conf, client_id, 0, NULL),
+	/* not K_ID: the default "counterd-<site>-<counter>" may pass 32 */
+	K_STR("client_id", struct conf, client_id, NULL),
 	K_STR("username", struct conf, username, NULL),
 	K_STR("password", struct conf, password, NULL),
 	{ .name = NULL }
@@ -401,6 +406,11 @@ conf_groups(const config_setting_t *root, struct conf *c,
 	if (!c->client_id[0])
 		snprintf(c->client_id, sizeof c->client_id, "counterd-%s-%s",
 		    c->site, c->counter);
+	else if (strspn(c->client_id, CONF_ID_CHARS) != strlen(c->client_id))
+		return cfg_fail(x->err, x->errlen,
+		    config_setting_get_member(broker, "client_id"), x->file,
+		    "\"%s\" is not a valid client id (A-Z a-z 0-9 _ -)",
+		    c->client_id);
 	if (strlen(c->sim_socket) >= CONF_SOCK_MAX)
 		return cfg_fail(x->err, x->errlen,
 		    config_setting_get_member(gpio, "sim_socket"), x->file,

@@ -218,8 +218,10 @@ period_last(const char *s, int64_t now_ms, int64_t *from_ms)
 		/* 31 May less 3 months is the end of February, not 3 March */
 		mon = tm.tm_year * 12 + tm.tm_mon -
 		    (int)(*end == 'm' ? n : 12 * n);
-		tm.tm_year = mon / 12;
-		tm.tm_mon = mon % 12;
+		/* before 1900 mon is negative: divide rounding down, so that
+		 * tm_mon stays 0..11 (--last 201y from 2025) */
+		tm.tm_year = mon >= 0 ? mon / 12 : -((11 - mon) / 12);
+		tm.tm_mon = mon - tm.tm_year * 12;
 		if (tm.tm_mday > period_month_days(tm.tm_year, tm.tm_mon))
 			tm.tm_mday = period_month_days(tm.tm_year, tm.tm_mon);
 		break;

@@ -99,14 +99,12 @@ test_all_examples(void **state)
 	globfree(&g);
 }
 
-/* What conf_print writes reads back to the same config. */
+/* The loaded conf prints to a form that reads back to the same config. */
 static void
-test_print_reads_back(void **state)
+assert_print_reads_back(void)
 {
 	char err[512], path[256], *first, *second;
 
-	(void)state;
-	assert_int_equal(conf_load(&conf, EXAMPLE, err, sizeof err), 0);
 	first = print_conf(&conf);
 	write_tmp(path, sizeof path, first);
 	if (conf_load(&conf, path, err, sizeof err) < 0) {
@@ -118,6 +116,34 @@ test_print_reads_back(void **state)
 	assert_string_equal(first, second);
 	free(first);
 	free(second);
+}
+
+static void
+test_print_reads_back(void **state)
+{
+	char err[512];
+
+	(void)state;
+	assert_int_equal(conf_load(&conf, EXAMPLE, err, sizeof err), 0);
+	assert_print_reads_back();
+}
+
+/* Found by fuzz_counterd_conf: with a long site the default client id
+ * "counterd-<site>-<counter>" passes 32 characters; --check -v printed it,
+ * and the printed form was refused as not an id. */
+static void
+test_long_default_client_id(void **state)
+{
+	char err[512], path[256];
+
+	(void)state;
+	write_tmp(path, sizeof path, "site = \"branch-shibuya-station-east\"; "
+	    "counter = \"c03\"; buttons = ( { name = \"m\"; } );\n");
+	assert_int_equal(conf_load(&conf, path, err, sizeof err), 0);
+	unlink(path);
+	assert_string_equal(conf.client_id,
+	    "counterd-branch-shibuya-station-east-c03");
+	assert_print_reads_back();
 }
 
 static void
@@ -178,6 +204,8 @@ static const struct {
 	{ BASE BTN "broker = { port = 70000; };\n",
 	  ":3: broker.port: 70000 is out of range" },
 	{ BASE BTN "broker = { hots = \"x\"; };\n", ":3: broker.hots: unknown key" },
+	{ BASE BTN "broker = { client_id = \"c/1\"; };\n",
+	  ":3: broker.client_id: \"c/1\" is not a valid client id" },
 	{ BASE BTN "gpio = { backend = \"spi\"; };\n",
 	  ":3: gpio.backend: \"spi\" is not one of \"sim\", \"gpiod\"" },
 	{ BASE BTN "discreet_kinds = [ \"loud\" ];\n",
@@ -258,6 +286,7 @@ main(void)
 		cmocka_unit_test(test_example_golden),
 		cmocka_unit_test(test_all_examples),
 		cmocka_unit_test(test_print_reads_back),
+		cmocka_unit_test(test_long_default_client_id),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_missing_file),

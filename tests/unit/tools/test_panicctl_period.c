@@ -176,6 +176,28 @@ test_last_year_from_leap_day(void **state)
 	assert_true(p.from_ms == utc(2027, 2, 28, 10, 0, 0));
 }
 
+/* Found by fuzz_period: "--last 201y" in November reached back before 1900,
+ * where the month index went negative and read before a table. */
+static void
+test_last_before_1900(void **state)
+{
+	struct period p;
+	char err[256];
+	int64_t now = utc(2025, 11, 28, 5, 12, 3) + 123;
+
+	(void)state;
+	assert_int_equal(period_tz("UTC"), 0);
+	assert_int_equal(period_resolve(NULL, NULL, "201y", NULL, now, &p, err,
+	    sizeof err), 0);
+	assert_true(p.from_ms == utc(1824, 11, 28, 5, 12, 3) + 123);
+	assert_int_equal(period_resolve(NULL, NULL, "1000m", NULL, now, &p,
+	    err, sizeof err), 0);
+	assert_true(p.from_ms == utc(1942, 7, 28, 5, 12, 3) + 123);
+	assert_int_equal(period_resolve(NULL, NULL, "1000y", NULL, now, &p,
+	    err, sizeof err), 0);
+	assert_true(p.from_ms == utc(1025, 11, 28, 5, 12, 3) + 123);
+}
+
 static void
 test_local_and_display(void **state)
 {
@@ -224,6 +246,7 @@ main(void)
 		cmocka_unit_test(test_durations),
 		cmocka_unit_test(test_resolve),
 		cmocka_unit_test(test_last_year_from_leap_day),
+		cmocka_unit_test(test_last_before_1900),
 		cmocka_unit_test(test_local_and_display),
 	};
 
