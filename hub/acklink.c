@@ -133,10 +133,12 @@ acklink_segment(const char **p, const char *end, const char **seg,
 	return 0;
 }
 
+/* An id segment: a NUL inside it would end the copy early and let what
+ * follows through unchecked. */
 static int
 acklink_copy_id(const char *s, size_t n, char out[PROTO_ID_MAX])
 {
-	if (n == 0 || n >= PROTO_ID_MAX)
+	if (n == 0 || n >= PROTO_ID_MAX || memchr(s, '\0', n))
 		return -1;
 	memcpy(out, s, n);
 	out[n] = '\0';

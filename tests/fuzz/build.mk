@@ -8,10 +8,7 @@
 FUZZ_PROTO_TARGETS := event status feedback page reply incident \
 	hub_status maint
 FUZZ_TARGETS := $(FUZZ_PROTO_TARGETS) topic counterd_conf hubd_conf \
-	period filter
-# Slot: http_ack, the HTTP acknowledgement handler's parsing (issue 7),
-# once that handler is merged: add it to FUZZ_TARGETS with its objects
-# below, a tests/fuzz/fuzz_http_ack.c and a seed corpus.
+	period filter http_ack
 
 # What each target links besides the shared objects.
 $(foreach t,$(FUZZ_PROTO_TARGETS),\
@@ -19,6 +16,7 @@ $(foreach t,$(FUZZ_PROTO_TARGETS),\
 FUZZ_OBJS_counterd_conf := $(BUILD)/tests/fuzz/fuzz_config.o \
 	$(COUNTERD_LIB_OBJS)
 FUZZ_OBJS_hubd_conf := $(BUILD)/tests/fuzz/fuzz_config.o $(HUBD_LIB_OBJS)
+FUZZ_OBJS_http_ack := $(BUILD)/hub/acklink.o $(BUILD)/hub/web_form.o
 FUZZ_OBJS_period := $(PANICCTL_LIB_OBJS)
 FUZZ_OBJS_filter := $(PANICCTL_LIB_OBJS)
 
@@ -28,7 +26,13 @@ FUZZ_LIBS = $(LIB_PAHO) $(LIB_CJSON) $(LIB_CONFIG) $(LIB_SQLITE) \
 FUZZ_REPLAY := $(addprefix $(BUILD)/tests/fuzz/test_fuzz_, $(FUZZ_TARGETS))
 
 $(BUILD)/tests/fuzz/fuzz_counterd_conf.o: ALL_CFLAGS += -Ifirmware
-$(BUILD)/tests/fuzz/fuzz_hubd_conf.o: ALL_CFLAGS += -Ihub
+$(BUILD)/tests/fuzz/fuzz_hubd_conf.o $(BUILD)/tests/fuzz/fuzz_http_ack.o: \
+	ALL_CFLAGS += -Ihub
+# hubd's modules bring the web server's and the notifier's libraries
+$(BUILD)/tests/fuzz/test_fuzz_hubd_conf $(BUILD)/fuzz_hubd_conf: \
+	FUZZ_LIBS += $(HUB_TEST_LIBS)
+$(BUILD)/tests/fuzz/test_fuzz_http_ack $(BUILD)/fuzz_http_ack: \
+	FUZZ_LIBS += $(LIB_NETTLE)
 $(BUILD)/tests/fuzz/fuzz_period.o $(BUILD)/tests/fuzz/fuzz_filter.o: \
 	ALL_CFLAGS += -Itools -Ihub
 
