@@ -200,26 +200,32 @@ bench_stop(struct bench_world *w, pid_t pid, int timeout_ms)
 }
 
 int
+bench_log_count(struct bench_world *w, const char *log, const char *needle)
+{
+	char name[64], line[512];
+	FILE *f;
+	int n = 0;
+
+	snprintf(name, sizeof name, "%s.log", log);
+	if (!(f = fopen(bench_path(w, name), "r")))
+		return 0;
+	while (fgets(line, sizeof line, f))
+		n += strstr(line, needle) != NULL;
+	fclose(f);
+	return n;
+}
+
+int
 bench_wait_log(struct bench_world *w, const char *log, const char *needle,
     int timeout_ms)
 {
-	char name[64], line[512];
-
-	snprintf(name, sizeof name, "%s.log", log);
 	for (int waited = 0; waited <= timeout_ms && !bench_stopping;
 	    waited += 10) {
-		FILE *f = fopen(bench_path(w, name), "r");
-		int found = 0;
-
-		while (f && !found && fgets(line, sizeof line, f))
-			found = strstr(line, needle) != NULL;
-		if (f)
-			fclose(f);
-		if (found)
+		if (bench_log_count(w, log, needle) > 0)
 			return 0;
 		bench_sleep_ms(10);
 	}
-	bench_note("%s: no \"%s\" within %d ms", name, needle, timeout_ms);
+	bench_note("%s.log: no \"%s\" within %d ms", log, needle, timeout_ms);
 	return -1;
 }
 

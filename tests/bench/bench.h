@@ -57,6 +57,9 @@ pid_t bench_spawn(struct bench_world *w, const char *log, const char *exe,
 /* Wait until <log>.log holds needle. Returns 0, or -1 after timeout_ms. */
 int bench_wait_log(struct bench_world *w, const char *log, const char *needle,
     int timeout_ms);
+/* How many lines of <log>.log hold needle (0 if there is no such log). */
+int bench_log_count(struct bench_world *w, const char *log,
+    const char *needle);
 /* SIGTERM, then SIGKILL after timeout_ms; reap. Returns the wait status or
  * -1. */
 int bench_stop(struct bench_world *w, pid_t pid, int timeout_ms);
