@@ -58,6 +58,12 @@ static const char *const store_migrations[] = {
 	"CREATE INDEX log_incident ON log(incident) WHERE incident IS NOT NULL;"
 	"CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY,"
 	" value INTEGER NOT NULL);",
+	/* 3: what panicctl's period reports read beside the incidents, each
+	 * in one range scan of an index alone (docs/PANICCTL.md, "Big
+	 * databases"): the escalated pages, and who acknowledged first. */
+	"CREATE INDEX pages_escalated ON pages(incident)"
+	" WHERE type = 'page' AND step >= 2;"
+	"CREATE INDEX acks_first ON acks(incident, at, person);",
 };
 
 enum store_st {

@@ -81,7 +81,7 @@ group_setup(void **state)
 	    " supervisor = \"sup\"; backup = \"bak\"; },\n"
 	    "  { zone = \"B\"; " EDGE_ALL_WEEK " supervisor = \"sup\"; }\n",
 	    NULL) || (hub = fx_hub_start(h)) < 0 ||
-	    !h_wait_sql(h, "empty.db", 2, 5000, "PRAGMA user_version") ||
+	    !h_wait_sql(h, "empty.db", 3, 5000, "PRAGMA user_version") ||
 	    h_kill(h, hub, SIGTERM) < 0) {
 		h_free(h);
 		return -1;
@@ -451,17 +451,19 @@ test_missing_foreign_newer_db(void **state)
 	free(out);
 
 	assert_non_null(fresh_db(h, "newer.db", db, sizeof db));
-	sql(db, "PRAGMA user_version = 3;");
+	sql(db, "PRAGMA user_version = 4;");
 	assert_int_equal(FX_PC(h, &out, "report", "-c", h_path(h, "hub.conf"),
 	    "--db", db), 1);
-	assert_non_null(strstr(out, "newer.db: schema version 3 is newer than "
-	    "this panicctl knows (2)"));
+	assert_non_null(strstr(out, "newer.db: schema version 4 is newer than "
+	    "this panicctl knows (3)"));
 	free(out);
 
-	/* a version-1 database (no indexes of version 2) is still read */
+	/* a version-1 database (no indexes of versions 2 and 3) is still
+	 * read */
 	assert_non_null(fresh_db(h, "v1.db", db, sizeof db));
 	sql(db, "DROP INDEX incidents_received; DROP INDEX acks_incident;"
-	    " DROP INDEX log_incident; PRAGMA user_version = 1;");
+	    " DROP INDEX log_incident; DROP INDEX pages_escalated;"
+	    " DROP INDEX acks_first; PRAGMA user_version = 1;");
 	assert_int_equal(FX_PC(h, &out, "report", "-c", h_path(h, "hub.conf"),
 	    "--db", db), 0);
 	free(out);

@@ -423,15 +423,18 @@ fx_has(struct fx *f, const char *type, const char *name)
 	return atoi(v);
 }
 
-/* A fresh database is at version 2 with its indexes and meta; a version-1
- * database, with or without the meta table that hubs of version 1 added at
- * start, is migrated to 2 with its rows intact. */
+/* A fresh database is at version 3 with the indexes of versions 2 and 3
+ * and meta; a version-1 database, with or without the meta table that
+ * hubs of version 1 added at start, is migrated to 3 with its rows
+ * intact. */
 static void
 test_migration_2(void **state)
 {
 	static const char *const idx[] = {
-		"incidents_received", "acks_incident", "log_incident"
+		"incidents_received", "acks_incident", "log_incident",
+		"pages_escalated", "acks_first"
 	};
+	enum { NIDX = sizeof idx / sizeof *idx };
 	struct fx *f = *state;
 	struct store *s = fx_open(f);
 	struct incident inc, got;
@@ -439,9 +442,9 @@ test_migration_2(void **state)
 	char out[64];
 
 	fx_query(f, "PRAGMA user_version", out, sizeof out);
-	assert_int_equal(atoi(out), 2);
-	assert_int_equal(STORE_SCHEMA_VERSION, 2);
-	for (int i = 0; i < 3; i++)
+	assert_int_equal(atoi(out), 3);
+	assert_int_equal(STORE_SCHEMA_VERSION, 3);
+	for (int i = 0; i < NIDX; i++)
 		assert_int_equal(fx_has(f, "index", idx[i]), 1);
 	assert_int_equal(fx_has(f, "table", "meta"), 1);
 
@@ -459,17 +462,18 @@ test_migration_2(void **state)
 		/* back to exactly the version-1 schema (meta optional) */
 		fx_exec(f, "DROP INDEX incidents_received;"
 		    " DROP INDEX acks_incident; DROP INDEX log_incident;"
+		    " DROP INDEX pages_escalated; DROP INDEX acks_first;"
 		    " PRAGMA user_version = 1;");
 		if (!with_meta)
 			fx_exec(f, "DROP TABLE meta;");
-		for (int i = 0; i < 3; i++)
+		for (int i = 0; i < NIDX; i++)
 			assert_int_equal(fx_has(f, "index", idx[i]), 0);
 		assert_int_equal(fx_has(f, "table", "meta"), with_meta);
 
 		s = fx_open(f);
 		fx_query(f, "PRAGMA user_version", out, sizeof out);
-		assert_int_equal(atoi(out), 2);
-		for (int i = 0; i < 3; i++)
+		assert_int_equal(atoi(out), 3);
+		for (int i = 0; i < NIDX; i++)
 			assert_int_equal(fx_has(f, "index", idx[i]), 1);
 		assert_int_equal(fx_has(f, "table", "meta"), 1);
 		assert_int_equal(store_meta_get(s, "incident_ids_reserved", &v),
