@@ -3,7 +3,8 @@
 # docs/PERFORMANCE.md.
 
 BENCH_DIR      := $(BUILD)/bench
-BENCH_SUITES   := bench_latency bench_idle bench_storm
+BENCH_SUITES   := bench_latency bench_idle bench_storm bench_timers \
+	bench_review
 BENCH_PROGRAMS := $(addprefix $(BENCH_DIR)/, $(BENCH_SUITES) bench_load \
 	bench_relay)
 BENCH_OBJS     := $(BUILD)/tests/bench/bench.o $(BUILD)/tests/support/sys.o
