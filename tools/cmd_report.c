@@ -569,7 +569,7 @@ cmd_report(int argc, char **argv)
 	};
 	struct report r;
 	const char *from = NULL, *to = NULL, *last = NULL;
-	struct db_filter f = { .drills = 1 };
+	struct db_filter f = { .drills = 1, .brief = 1 };
 	char err[256], tt[20];
 	int ch, rc = CTL_FAIL, by;
 

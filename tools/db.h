@@ -36,6 +36,9 @@ struct db_filter {
 	int open_only;			/* not closed */
 	int drills;			/* include drills (kind test or
 					 * category drill) */
+	int brief;			/* rows for statistics: event, note,
+					 * state, pressed, first_page and
+					 * resolved are left empty */
 };
 
 struct db_incident {
