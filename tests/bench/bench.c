@@ -871,6 +871,30 @@ bench_board_receipt(const struct mqtt_ev *ev, int *k, uint64_t *seq)
 	return 1;
 }
 
+void
+bench_hear(struct mqtt *boards, struct mqtt *pager,
+    const struct bench_heard *h, int64_t deadline)
+{
+	struct mqtt *const ms[2] = { boards, pager };
+	struct mqtt_ev ev;
+	int which, k;
+	uint64_t seq;
+
+	while (bench_next_any(ms, 2, &ev, &which, deadline)) {
+		struct proto_page pg;
+
+		if (which == 0 && bench_board_receipt(&ev, &k, &seq))
+			h->receipt(h->arg, k, seq);
+		else if (which == 1 && ev.type == MQTT_EV_MESSAGE &&
+		    proto_decode_page((char *)ev.payload, ev.len, &pg,
+		    NULL) == 0)
+			h->page(h->arg, &pg);
+		mqtt_ev_release(&ev);
+		if (bench_now_ns() >= deadline)
+			break;
+	}
+}
+
 int
 bench_db_rows(const char *path, const char *sql, int ncols,
     void (*fn)(void *arg, const int64_t *cols), void *arg)

@@ -13,6 +13,8 @@
 
 #include "mqtt.h"
 
+struct proto_page;
+
 #define BENCH_PROCS_MAX		16
 #define BENCH_THREADS_MAX	16
 #define BENCH_NS_PER_MS		1000000LL
@@ -194,6 +196,18 @@ int bench_board_event(struct mqtt *m, int k, uint64_t seq, int kind);
 /* If ev is a receipt for a simulated board's event: 1 with *k and *seq;
  * else 0. */
 int bench_board_receipt(const struct mqtt_ev *ev, int *k, uint64_t *seq);
+
+/* What a run of simulated boards hears: receipts on the boards' client,
+ * pages (type page or cancel, decoded) on the pager's. */
+struct bench_heard {
+	void (*receipt)(void *arg, int k, uint64_t seq);
+	void (*page)(void *arg, const struct proto_page *pg);
+	void *arg;
+};
+/* Take messages from both clients until deadline (or the first after
+ * it), handing receipts and pages to h; the rest are dropped. */
+void bench_hear(struct mqtt *boards, struct mqtt *pager,
+    const struct bench_heard *h, int64_t deadline);
 
 /* Read-only queries of the hub's database beside the running hub (WAL):
  * one integer; or every row's first ncols integer columns to fn. 0 or -1. */

@@ -124,39 +124,42 @@ storm_send(struct storm *S, int64_t e)
 	return 0;
 }
 
-/* Take what has arrived until deadline (or the first message after it):
- * receipts, pages, the real counterd's page. */
+static void
+storm_receipt(void *arg, int k, uint64_t seq)
+{
+	struct storm *S = arg;
+	int64_t e = (int64_t)(seq - 1) * S->o.boards + k;
+
+	if (k < S->o.boards && e < S->nevents && !S->t_receipt[e]) {
+		S->t_receipt[e] = bench_now_ns();
+		S->receipts++;
+	}
+}
+
+static void
+storm_page(void *arg, const struct proto_page *pg)
+{
+	struct storm *S = arg;
+	int k;
+
+	if (pg->type != PROTO_PAGE_PAGE)
+		return;
+	S->pages++;
+	if (strcmp(pg->counter, "c1") == 0 && !S->cd_page_ns)
+		S->cd_page_ns = bench_now_ns();
+	else if (sscanf(pg->counter, "s%d", &k) == 1 && k < S->o.boards &&
+	    !S->t_page[k])
+		S->t_page[k] = bench_now_ns();
+}
+
+/* Take what has arrived until deadline: receipts, pages, the real
+ * counterd's page. */
 static void
 storm_take(struct storm *S, int64_t deadline)
 {
-	struct mqtt *const ms[2] = { S->boards, S->pager };
-	struct mqtt_ev ev;
-	int which, k;
-	uint64_t seq;
+	const struct bench_heard h = { storm_receipt, storm_page, S };
 
-	while (bench_next_any(ms, 2, &ev, &which, deadline)) {
-		int64_t now = bench_now_ns(), e;
-		struct proto_page pg;
-
-		if (which == 0 && bench_board_receipt(&ev, &k, &seq) &&
-		    k < S->o.boards && (e = (int64_t)(seq - 1) * S->o.boards +
-		    k) < S->nevents && !S->t_receipt[e]) {
-			S->t_receipt[e] = now;
-			S->receipts++;
-		} else if (which == 1 && ev.type == MQTT_EV_MESSAGE &&
-		    proto_decode_page((char *)ev.payload, ev.len, &pg,
-		    NULL) == 0 && pg.type == PROTO_PAGE_PAGE) {
-			S->pages++;
-			if (strcmp(pg.counter, "c1") == 0 && !S->cd_page_ns)
-				S->cd_page_ns = now;
-			else if (sscanf(pg.counter, "s%d", &k) == 1 &&
-			    k < S->o.boards && !S->t_page[k])
-				S->t_page[k] = now;
-		}
-		mqtt_ev_release(&ev);
-		if (now >= deadline)
-			break;
-	}
+	bench_hear(S->boards, S->pager, &h, deadline);
 }
 
 /* ---- the storm ------------------------------------------------------ */

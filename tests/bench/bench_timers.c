@@ -76,35 +76,44 @@ tim_wall_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/* Take what arrived until deadline: receipts counted into *receipts,
- * step-2 pages noted in r by incident id. */
+/* What tim_take hears into: receipts counted, step-2 pages noted in run
+ * by incident id at their arrival (CLOCK_REALTIME). */
+struct tim_ears {
+	struct tim_run *r;
+	int64_t *receipts;
+};
+
+static void
+tim_receipt(void *arg, int k, uint64_t seq)
+{
+	struct tim_ears *e = arg;
+
+	(void)k;
+	(void)seq;
+	(*e->receipts)++;
+}
+
+static void
+tim_page(void *arg, const struct proto_page *pg)
+{
+	struct tim_run *r = ((struct tim_ears *)arg)->r;
+	int64_t id = atoll(pg->incident);
+
+	if (pg->type == PROTO_PAGE_PAGE && pg->step == 2 && id > 0 &&
+	    id < r->ids && !r->arrived[id]) {
+		r->arrived[id] = tim_wall_ns();
+		r->got++;
+	}
+}
+
 static void
 tim_take(struct tim *T, struct tim_run *r, int64_t *receipts,
     int64_t deadline)
 {
-	struct mqtt *const ms[2] = { T->boards, T->pager };
-	struct mqtt_ev ev;
-	int which, k;
-	uint64_t seq;
+	struct tim_ears e = { r, receipts };
+	const struct bench_heard h = { tim_receipt, tim_page, &e };
 
-	while (bench_next_any(ms, 2, &ev, &which, deadline)) {
-		int64_t now = tim_wall_ns(), id;
-		struct proto_page pg;
-
-		if (which == 0 && bench_board_receipt(&ev, &k, &seq))
-			(*receipts)++;
-		else if (which == 1 && ev.type == MQTT_EV_MESSAGE &&
-		    proto_decode_page((char *)ev.payload, ev.len, &pg,
-		    NULL) == 0 && pg.type == PROTO_PAGE_PAGE && pg.step == 2 &&
-		    (id = atoll(pg.incident)) > 0 && id < r->ids &&
-		    !r->arrived[id]) {
-			r->arrived[id] = now;
-			r->got++;
-		}
-		mqtt_ev_release(&ev);
-		if (bench_now_ns() >= deadline)
-			break;
-	}
+	bench_hear(T->boards, T->pager, &h, deadline);
 }
 
 /* Open r->n incidents, TIM_WINDOW presses in flight at most. */
