@@ -64,6 +64,12 @@ static const char *const store_migrations[] = {
 	"ALTER TABLE pages ADD COLUMN detail TEXT;"
 	"ALTER TABLE pages ADD COLUMN latency_ms INTEGER;"
 	"ALTER TABLE pages ADD COLUMN attempt INTEGER;",
+	/* 4: what panicctl's period reports read beside the incidents, each
+	 * in one range scan of an index alone (docs/PANICCTL.md, "Big
+	 * databases"): the escalated pages, and who acknowledged first. */
+	"CREATE INDEX pages_escalated ON pages(incident)"
+	" WHERE type = 'page' AND step >= 2;"
+	"CREATE INDEX acks_first ON acks(incident, at, person);",
 };
 
 enum store_st {

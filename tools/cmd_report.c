@@ -35,6 +35,8 @@ static const char *const report_by_names[BY_COUNT] = {
 /* Groups known in advance (from the config, or the clock) sit at their
  * index; others (a counter no longer configured) are added at the end. */
 #define REPORT_FIXED_MAX	CONF_COUNTERS_MAX
+/* Open addressing over the configured counters, at most half full. */
+#define REPORT_HASH_SLOTS	(4 * CONF_COUNTERS_MAX)
 
 struct report_group {
 	char key[96];
@@ -56,6 +58,7 @@ struct report {
 	size_t ngroups, cap;
 	struct report_group total;
 	char ack_title[32], scene_title[32];
+	short counter_slot[REPORT_HASH_SLOTS];	/* counter index + 1; 0 empty */
 };
 
 static struct report_group *
@@ -203,12 +206,54 @@ report_fixed(struct report *r)
 	return 0;
 }
 
+static unsigned
+report_hash(const char *s)
+{
+	unsigned h = 2166136261u;	/* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h % REPORT_HASH_SLOTS;
+}
+
+/* Index the configured counters: a year's report looks one up a million
+ * times, and conf_counter_find compares them one by one. */
+static void
+report_counters_index(struct report *r)
+{
+	const struct hub_conf *c = r->x.conf;
+
+	for (unsigned k = 0; k < c->ncounters; k++) {
+		unsigned h = report_hash(c->counters[k].id);
+
+		while (r->counter_slot[h])
+			h = (h + 1) % REPORT_HASH_SLOTS;
+		r->counter_slot[h] = (short)(k + 1);
+	}
+}
+
+/* conf_counter_find through the index: the counter's index or -1. */
+static int
+report_counter_find(const struct report *r, const char *id)
+{
+	const struct hub_conf *c = r->x.conf;
+
+	for (unsigned h = report_hash(id); r->counter_slot[h];
+	    h = (h + 1) % REPORT_HASH_SLOTS) {
+		int k = r->counter_slot[h] - 1;
+
+		if (strcmp(c->counters[k].id, id) == 0)
+			return k;
+	}
+	return -1;
+}
+
 /* The group an incident belongs to; NULL if out of memory. */
 static struct report_group *
 report_group_of(struct report *r, const struct db_incident *inc)
 {
 	const struct hub_conf *c = r->x.conf;
-	int k = conf_counter_find(c, inc->counter), zone = k >= 0 ?
+	int k = report_counter_find(r, inc->counter), zone = k >= 0 ?
 	    c->counters[k].zone : -1;
 	struct period_local l;
 	struct rules_when w;
@@ -524,7 +569,7 @@ cmd_report(int argc, char **argv)
 	};
 	struct report r;
 	const char *from = NULL, *to = NULL, *last = NULL;
-	struct db_filter f = { .drills = 1 };
+	struct db_filter f = { .drills = 1, .brief = 1 };
 	char err[256], tt[20];
 	int ch, rc = CTL_FAIL, by;
 
@@ -585,6 +630,7 @@ cmd_report(int argc, char **argv)
 	}
 	f.from_ms = r.period.from_ms;
 	f.to_ms = r.period.to_ms;
+	report_counters_index(&r);
 	if (report_fixed(&r) < 0) {
 		ctl_err(&r.x, "out of memory");
 		goto out;

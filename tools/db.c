@@ -120,19 +120,23 @@ db_close(struct db *db)
 	free(db);
 }
 
+/* Text column i into buf, cut to fit ("" for NULL). A copy, not
+ * snprintf: reports copy millions of these. */
 static void
 db_text(sqlite3_stmt *st, int i, char *buf, size_t size)
 {
 	const unsigned char *v = sqlite3_column_text(st, i);
+	size_t n = v ? strnlen((const char *)v, size - 1) : 0;
 
-	snprintf(buf, size, "%s", v ? (const char *)v : "");
+	memcpy(buf, v ? (const char *)v : "", n);
+	buf[n] = '\0';
 }
 
+/* A time, 0 for NULL (which sqlite3_column_int64 reads as 0). */
 static int64_t
 db_time(sqlite3_stmt *st, int i)
 {
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? 0 :
-	    sqlite3_column_int64(st, i);
+	return sqlite3_column_int64(st, i);
 }
 
 /* Step st to the end, calling row(st, cb) for each row; finalises st.
@@ -157,6 +161,13 @@ db_each(sqlite3_stmt *st, int (*row)(sqlite3_stmt *st, void *cb), void *cb)
 	" i.min_responders, i.flags, i.category, i.note, i.pressed_at," \
 	" i.received_at, i.first_page_at, i.acked_at, i.on_scene_at," \
 	" i.resolved_at, i.closed_at"
+/* The same for statistics (db_filter.brief): a year of a big log is a
+ * million rows, and each column read costs. */
+#define DB_INC_COLS_BRIEF \
+	"i.id, i.counter, NULL, i.kind, NULL, i.step, i.round," \
+	" i.min_responders, i.flags, i.category, NULL, NULL," \
+	" i.received_at, NULL, i.acked_at, i.on_scene_at," \
+	" NULL, i.closed_at"
 
 static void
 db_incident_row(sqlite3_stmt *st, struct db_incident *inc)
@@ -179,23 +190,153 @@ db_incident_row(sqlite3_stmt *st, struct db_incident *inc)
 	inc->on_scene = db_time(st, 15);
 	inc->resolved = db_time(st, 16);
 	inc->closed = db_time(st, 17);
-	inc->escalated = sqlite3_column_int(st, 18) != 0;
-	db_text(st, 19, inc->first_ack, sizeof inc->first_ack);
 }
+
+/* What db_incidents adds to the period's incident rows, read apart in one
+ * range scan each over the incident ids of the period (the hub numbers
+ * incidents as it receives them): the ids escalated to step 2 or later,
+ * and each incident's first acknowledger. Both sorted by id. */
+struct db_extra {
+	int64_t *esc;
+	size_t nesc, capesc;
+	struct db_first {
+		int64_t id, at, ack;	/* the first ack: earliest, then
+					   lowest ack id (as db_incident_get) */
+		char person[PROTO_ID_MAX];
+	} *first;
+	size_t nfirst, capfirst;
+};
 
 struct db_incident_cb {
 	int (*fn)(void *arg, const struct db_incident *row);
 	void *arg;
+	const struct db_extra *x;
 };
+
+static int
+db_cmp_id(const void *key, const void *elem)
+{
+	int64_t a = *(const int64_t *)key, b = *(const int64_t *)elem;
+
+	return (a > b) - (a < b);
+}
 
 static int
 db_incident_call(sqlite3_stmt *st, void *cbp)
 {
 	const struct db_incident_cb *cb = cbp;
 	struct db_incident inc;
+	const struct db_first *fa;
 
 	db_incident_row(st, &inc);
+	inc.escalated = sqlite3_column_int(st, 18) != 0 ||
+	    bsearch(&inc.id, cb->x->esc, cb->x->nesc, sizeof *cb->x->esc,
+	    db_cmp_id) != NULL;
+	/* the struct starts with its id */
+	fa = bsearch(&inc.id, cb->x->first, cb->x->nfirst,
+	    sizeof *cb->x->first, db_cmp_id);
+	memcpy(inc.first_ack, fa ? fa->person : "", fa ? sizeof fa->person : 1);
 	return cb->fn(cb->arg, &inc);
+}
+
+/* Grow an array of n elements of size to hold one more; 0 or -1. */
+static int
+db_grow(void **v, size_t n, size_t *cap, size_t size)
+{
+	void *nv;
+
+	if (n < *cap)
+		return 0;
+	if (!(nv = realloc(*v, (*cap ? 2 * *cap : 1024) * size)))
+		return -1;
+	*v = nv;
+	*cap = *cap ? 2 * *cap : 1024;
+	return 0;
+}
+
+static int
+db_extra_esc(sqlite3_stmt *st, void *xp)
+{
+	struct db_extra *x = xp;
+
+	if (db_grow((void **)&x->esc, x->nesc, &x->capesc, sizeof *x->esc) < 0)
+		return -1;
+	x->esc[x->nesc++] = sqlite3_column_int64(st, 0);
+	return 0;
+}
+
+static int
+db_extra_first(sqlite3_stmt *st, void *xp)
+{
+	struct db_extra *x = xp;
+	int64_t id = sqlite3_column_int64(st, 0), at = sqlite3_column_int64(st, 1);
+	int64_t ack = sqlite3_column_int64(st, 2);
+	struct db_first *f = x->nfirst ? &x->first[x->nfirst - 1] : NULL;
+
+	/* rows come by incident, then time: the first of an incident is
+	 * its earliest; of two at the same time, the lower ack id wins */
+	if (f && f->id == id && (f->at < at || f->ack < ack))
+		return 0;
+	if (!f || f->id != id) {
+		if (db_grow((void **)&x->first, x->nfirst, &x->capfirst,
+		    sizeof *x->first) < 0)
+			return -1;
+		f = &x->first[x->nfirst++];
+	}
+	f->id = id;
+	f->at = at;
+	f->ack = ack;
+	db_text(st, 3, f->person, sizeof f->person);
+	return 0;
+}
+
+/* Prepare sql and bind four integers; NULL on error. */
+static sqlite3_stmt *
+db_prepare_4(struct db *db, const char *sql, int64_t a, int64_t b,
+    int64_t c, int64_t d)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_int64(st, 1, a);
+	sqlite3_bind_int64(st, 2, b);
+	sqlite3_bind_int64(st, 3, c);
+	sqlite3_bind_int64(st, 4, d);
+	return st;
+}
+
+/* Fill x for the incidents received in [from, to). 0 or -1. */
+static int
+db_extra_read(struct db *db, int64_t from, int64_t to, struct db_extra *x)
+{
+	sqlite3_stmt *st;
+	int64_t lo = 0, hi = -1;
+
+	if (!(st = db_prepare_4(db, "SELECT min(id), max(id) FROM incidents"
+	    " WHERE received_at >= ?1 AND received_at < ?2", from, to, 0, 0)))
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		lo = sqlite3_column_int64(st, 0);
+		hi = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (hi < lo)
+		return 0;
+	/* the version-3 indexes pages_escalated and acks_first answer these
+	 * from the index alone; older databases read the rows */
+	if (!(st = db_prepare_4(db, "SELECT DISTINCT incident FROM pages"
+	    " WHERE type = 'page' AND step >= 2 AND incident BETWEEN ?1 AND ?2"
+	    " ORDER BY incident", lo, hi, 0, 0)) ||
+	    db_each(st, db_extra_esc, x) != 0)
+		return -1;
+	/* acks before the period's start cannot be for its incidents */
+	if (!(st = db_prepare_4(db, "SELECT incident, at, id, person FROM acks"
+	    " WHERE incident BETWEEN ?1 AND ?2 AND at >= ?3"
+	    " ORDER BY incident, at", lo, hi, from, 0)))
+		return -1;
+	return db_each(st, db_extra_first, x) != 0 ? -1 : 0;
 }
 
 /* The conditions of db_incidents: SQL text and the text parameters it
@@ -232,8 +373,11 @@ db_incidents(struct db *db, const struct db_filter *f,
     int (*fn)(void *arg, const struct db_incident *inc), void *arg)
 {
 	struct db_where w = { .n = 0 };
+	struct db_extra x = { NULL, 0, 0, NULL, 0, 0 };
+	int64_t to = f->to_ms ? f->to_ms : INT64_MAX;
 	sqlite3_stmt *st;
 	char sql[4096];
+	int rc = -1;
 
 	w.sql[0] = '\0';
 	if (f->counter)
@@ -253,26 +397,26 @@ db_incidents(struct db *db, const struct db_filter *f,
 	if (!f->drills)
 		db_cond(&w, "i.kind != 'test' AND coalesce(i.category, '') !="
 		    " 'drill'", NULL);
-	/* Pages are looked up per incident (the hub indexes them by
-	 * incident); the first acknowledger comes from one pass over acks,
-	 * which has no such index, kept to the incidents of the period. */
-	snprintf(sql, sizeof sql, "SELECT " DB_INC_COLS ","
-	    " (i.round > 0 OR i.step >= 2 OR EXISTS (SELECT 1 FROM pages p"
-	    " WHERE p.incident = i.id AND p.type = 'page' AND p.step >= 2)),"
-	    " fa.person FROM incidents i LEFT JOIN (SELECT incident, person,"
-	    " min(at) FROM acks WHERE at >= ?1 AND incident IN (SELECT id FROM"
-	    " incidents WHERE received_at >= ?1 AND received_at < ?2)"
-	    " GROUP BY incident) fa ON fa.incident = i.id"
-	    " WHERE i.received_at >= ?1 AND i.received_at < ?2%s"
-	    " ORDER BY i.received_at, i.id", w.sql);
-	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
-		return -1;
+	/* One range scan of the incidents; escalations and first
+	 * acknowledgers come from one range scan each (db_extra_read) and
+	 * are joined here by id: no lookup per incident in SQL. */
+	snprintf(sql, sizeof sql, "SELECT %s, (i.round > 0 OR i.step >= 2)"
+	    " FROM incidents i WHERE i.received_at >= ?1 AND i.received_at < ?2"
+	    "%s ORDER BY i.received_at, i.id", f->brief ? DB_INC_COLS_BRIEF :
+	    DB_INC_COLS, w.sql);
+	if (db_extra_read(db, f->from_ms, to, &x) < 0 ||
+	    sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
+		goto out;
 	sqlite3_bind_int64(st, 1, f->from_ms);
-	sqlite3_bind_int64(st, 2, f->to_ms ? f->to_ms : INT64_MAX);
+	sqlite3_bind_int64(st, 2, to);
 	for (int i = 0; i < w.n; i++)
 		sqlite3_bind_text(st, i + 3, w.text[i], -1, SQLITE_TRANSIENT);
-	return db_each(st, db_incident_call, &(struct db_incident_cb){ fn,
-	    arg });
+	rc = db_each(st, db_incident_call, &(struct db_incident_cb){ fn,
+	    arg, &x });
+out:
+	free(x.esc);
+	free(x.first);
+	return rc;
 }
 
 int
@@ -290,8 +434,11 @@ db_incident_get(struct db *db, int64_t id, struct db_incident *out)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	if (rc == SQLITE_ROW) {
 		db_incident_row(st, out);
+		out->escalated = sqlite3_column_int(st, 18) != 0;
+		db_text(st, 19, out->first_ack, sizeof out->first_ack);
+	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }

@@ -11,8 +11,10 @@
 #include "proto.h"
 
 /* The newest schema version this panicctl reads (hub/store.c's migrations).
- * Older versions are read too: version 1 lacks only version 2's indexes. */
-#define DB_SCHEMA_VERSION 3
+ * Older versions are read too: versions 1 to 3 lack only indexes (of
+ * versions 2 and 4, so they answer the same, more slowly) and version 3's
+ * columns of delivery attempts in pages, which no view needs. */
+#define DB_SCHEMA_VERSION 4
 
 struct db;
 
@@ -35,6 +37,9 @@ struct db_filter {
 	int open_only;			/* not closed */
 	int drills;			/* include drills (kind test or
 					 * category drill) */
+	int brief;			/* rows for statistics: event, note,
+					 * state, pressed, first_page and
+					 * resolved are left empty */
 };
 
 struct db_incident {

@@ -3,6 +3,7 @@
 #include "stats.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 int
 stats_add(struct stats *s, int64_t v)
@@ -21,6 +22,40 @@ stats_add(struct stats *s, int64_t v)
 	return 0;
 }
 
+/* LSD radix sort, a byte a pass, of the values as unsigned keys with the
+ * sign bit flipped (so negatives sort first). A year's report sorts a
+ * million durations: qsort's calls through a comparator cost more than
+ * the eight passes, and a pass whose byte is the same everywhere (the
+ * high bytes of durations) is skipped. tmp holds n values. */
+static void
+stats_radix(int64_t *v, int64_t *tmp, size_t n)
+{
+	int64_t *src = v, *dst = tmp;
+
+	for (int shift = 0; shift < 64; shift += 8) {
+		size_t count[256] = { 0 }, pos = 0;
+		uint64_t flip = (uint64_t)1 << 63;
+
+		for (size_t i = 0; i < n; i++)
+			count[(((uint64_t)src[i] ^ flip) >> shift) & 0xff]++;
+		if (count[(((uint64_t)src[0] ^ flip) >> shift) & 0xff] == n)
+			continue;
+		for (int b = 0; b < 256; b++) {
+			size_t c = count[b];
+
+			count[b] = pos;
+			pos += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[count[(((uint64_t)src[i] ^ flip) >> shift) & 0xff]++] =
+			    src[i];
+		src = dst;
+		dst = src == v ? tmp : v;
+	}
+	if (src != v)
+		memcpy(v, src, n * sizeof *v);
+}
+
 static int
 stats_cmp(const void *a, const void *b)
 {
@@ -32,8 +67,17 @@ stats_cmp(const void *a, const void *b)
 void
 stats_sort(struct stats *s)
 {
-	if (!s->sorted && s->n > 1)
-		qsort(s->v, s->n, sizeof *s->v, stats_cmp);
+	int64_t *tmp;
+
+	if (!s->sorted && s->n > 1) {
+		/* small groups, or no memory for the radix: qsort */
+		if (s->n >= 256 && (tmp = malloc(s->n * sizeof *tmp)) != NULL) {
+			stats_radix(s->v, tmp, s->n);
+			free(tmp);
+		} else {
+			qsort(s->v, s->n, sizeof *s->v, stats_cmp);
+		}
+	}
 	s->sorted = 1;
 }
 

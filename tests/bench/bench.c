@@ -1,7 +1,11 @@
 /* bench.c: the private world, clients, statistics and /proc readings that
  * the bench programs share; see bench.h. */
 #include "bench.h"
+#include "clock.h"
+#include "proto.h"
 #include "sys.h"
+
+#include <sqlite3.h>
 
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -21,6 +25,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -195,26 +200,32 @@ bench_stop(struct bench_world *w, pid_t pid, int timeout_ms)
 }
 
 int
+bench_log_count(struct bench_world *w, const char *log, const char *needle)
+{
+	char name[64], line[512];
+	FILE *f;
+	int n = 0;
+
+	snprintf(name, sizeof name, "%s.log", log);
+	if (!(f = fopen(bench_path(w, name), "r")))
+		return 0;
+	while (fgets(line, sizeof line, f))
+		n += strstr(line, needle) != NULL;
+	fclose(f);
+	return n;
+}
+
+int
 bench_wait_log(struct bench_world *w, const char *log, const char *needle,
     int timeout_ms)
 {
-	char name[64], line[512];
-
-	snprintf(name, sizeof name, "%s.log", log);
 	for (int waited = 0; waited <= timeout_ms && !bench_stopping;
 	    waited += 10) {
-		FILE *f = fopen(bench_path(w, name), "r");
-		int found = 0;
-
-		while (f && !found && fgets(line, sizeof line, f))
-			found = strstr(line, needle) != NULL;
-		if (f)
-			fclose(f);
-		if (found)
+		if (bench_log_count(w, log, needle) > 0)
 			return 0;
 		bench_sleep_ms(10);
 	}
-	bench_note("%s: no \"%s\" within %d ms", name, needle, timeout_ms);
+	bench_note("%s.log: no \"%s\" within %d ms", log, needle, timeout_ms);
 	return -1;
 }
 
@@ -671,6 +682,263 @@ bench_cpu_ms(pid_t pid)
 	return (int64_t)(ut + st) * 1000 / hz;
 }
 
+/* ---- the system under test --------------------------------------------- */
+
+int
+bench_await_online(struct mqtt *m, const char *topic, int hub, int timeout_ms)
+{
+	int64_t end = bench_now_ns() + timeout_ms * BENCH_NS_PER_MS;
+	struct mqtt_ev ev;
+
+	while (bench_next(m, &ev, end)) {
+		int online = 0;
+
+		if (ev.type == MQTT_EV_MESSAGE && strcmp(ev.topic, topic) == 0) {
+			struct proto_hub_status hs;
+			struct proto_status st;
+
+			online = hub ? proto_decode_hub_status((char *)ev.payload,
+			    ev.len, &hs, NULL) == 0 && hs.online :
+			    proto_decode_status((char *)ev.payload, ev.len, &st,
+			    NULL) == 0 && st.online;
+		}
+		mqtt_ev_release(&ev);
+		if (online)
+			return 0;
+	}
+	bench_note("no online status on %s", topic);
+	return -1;
+}
+
+int
+bench_counterd_start(struct bench_world *w, int port, const char *counter,
+    int debounce_ms, struct mqtt *watcher, struct bench_counterd *c)
+{
+	const char *args[] = { "-c", NULL, NULL };
+	char exe[512];
+
+	memset(c, 0, sizeof *c);
+	c->sim_fd = -1;
+	snprintf(c->sim_path, sizeof c->sim_path, "%s", bench_path(w,
+	    "sim.sock"));
+	proto_topic_build(c->t_status, sizeof c->t_status, NULL, BENCH_SITE,
+	    PROTO_TOPIC_STATUS, counter);
+	if (!bench_write(w, "counterd.conf",
+	    "site = \"" BENCH_SITE "\";\ncounter = \"%s\";\n"
+	    "broker = { host = \"127.0.0.1\"; port = %d; keepalive_s = 15; };\n"
+	    "outbox = \"%s\";\nheartbeat_s = 30;\nlog_level = \"info\";\n"
+	    "gpio = { backend = \"sim\"; sim_socket = \"%s\"; };\n"
+	    "buttons = ( { name = \"main\"; debounce_ms = %d; } );\n"
+	    "outputs = ( { name = \"desk\"; role = \"status\"; } );\n",
+	    counter, port, bench_path(w, "outbox.journal"), c->sim_path,
+	    debounce_ms))
+		return -1;
+	args[1] = bench_path(w, "counterd.conf");
+	snprintf(exe, sizeof exe, "%s/counterd", w->bindir);
+	if ((c->pid = bench_spawn(w, "counterd", exe, args)) < 0 ||
+	    bench_await_online(watcher, c->t_status, 0, 10000) < 0)
+		return -1;
+	c->sim_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	return c->sim_fd < 0 ? -1 : 0;
+}
+
+int
+bench_counterd_edge(struct bench_counterd *c, int level, int64_t t_ns)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char buf[64];
+	int n = snprintf(buf, sizeof buf, "main %d %lld\n", level,
+	    (long long)t_ns);
+
+	if (strlen(c->sim_path) >= sizeof sa.sun_path)
+		return -1;
+	memcpy(sa.sun_path, c->sim_path, strlen(c->sim_path) + 1);
+	return sendto(c->sim_fd, buf, (size_t)n, 0, (struct sockaddr *)&sa,
+	    sizeof sa) == n ? 0 : -1;
+}
+
+void
+bench_counterd_close(struct bench_counterd *c)
+{
+	if (c->sim_fd >= 0)
+		close(c->sim_fd);
+	c->sim_fd = -1;
+}
+
+void
+bench_board_id(int k, char *buf, size_t size)
+{
+	snprintf(buf, size, "s%04d", k);
+}
+
+const char *
+bench_hub_conf(struct bench_world *w, int port, int nboards,
+    const char *timeouts, const char *policies)
+{
+	int ncfg = nboards < BENCH_BOARDS_CONFIGURED ? nboards :
+	    BENCH_BOARDS_CONFIGURED;
+	const char *db = bench_path(w, "hub.db");
+	char *text = NULL, id[16];
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+
+	if (!f)
+		return NULL;
+	fprintf(f, "site = \"" BENCH_SITE "\";\ntimezone = \"UTC\";\n"
+	    "database = \"%s\";\nlog_level = \"info\";\n"
+	    "broker = { host = \"127.0.0.1\"; port = %d; keepalive_s = 15; };\n"
+	    "timeouts = { %s };\nfallback = [ \"role:manager\" ];\npeople = (\n"
+	    "  { id = \"mgr\"; name = \"Manager\"; roles = [ \"manager\" ]; },\n"
+	    "  { id = \"fac\"; name = \"Facility\"; roles = [ \"facility\" ]; }",
+	    db, port, timeouts);
+	for (int z = 0; z < BENCH_ZONES; z++)
+		fprintf(f, ",\n  { id = \"sup%d\"; name = \"Supervisor %d\";"
+		    " roles = [ \"supervisor\" ]; }", z, z);
+	fprintf(f, " );\nzones = (");
+	for (int z = 0; z < BENCH_ZONES; z++)
+		fprintf(f, "%s { id = \"z%d\"; name = \"Zone %d\"; }", z ? "," :
+		    "", z, z);
+	fprintf(f, " );\ncounters = (\n  { id = \"c1\"; label = \"1\"; zone ="
+	    " \"z0\"; }");
+	for (int k = 0; k < ncfg; k++) {
+		bench_board_id(k, id, sizeof id);
+		fprintf(f, ",\n  { id = \"%s\"; label = \"%s\"; zone = \"z%d\"; }",
+		    id, id, k % BENCH_ZONES);
+	}
+	fprintf(f, " );\nshifts = (");
+	for (int z = 0; z < BENCH_ZONES; z++)
+		fprintf(f, "%s\n  { zone = \"z%d\"; days = [ \"mon\", \"tue\","
+		    " \"wed\", \"thu\", \"fri\", \"sat\", \"sun\" ]; from ="
+		    " \"00:00\"; to = \"24:00\"; supervisor = \"sup%d\"; }",
+		    z ? "," : "", z, z);
+	fprintf(f, " );\npolicies = %s;\n", policies);
+	if (fclose(f) != 0 || !bench_write(w, "hub.conf", "%s", text))
+		db = NULL;
+	free(text);
+	return db;
+}
+
+pid_t
+bench_hub_start(struct bench_world *w, struct mqtt *watcher)
+{
+	const char *args[] = { "-c", bench_path(w, "hub.conf"), NULL };
+	char exe[512], topic[PROTO_TOPIC_MAX];
+	pid_t pid;
+
+	snprintf(exe, sizeof exe, "%s/hubd", w->bindir);
+	proto_topic_build(topic, sizeof topic, NULL, BENCH_SITE,
+	    PROTO_TOPIC_HUB_STATUS, NULL);
+	if ((pid = bench_spawn(w, "hubd", exe, args)) < 0 ||
+	    bench_await_online(watcher, topic, 1, 10000) < 0)
+		return -1;
+	return pid;
+}
+
+int
+bench_board_event(struct mqtt *m, int k, uint64_t seq, int kind)
+{
+	struct proto_event ev = { .seq = seq, .kind = (enum proto_kind)kind,
+	    .gesture = PROTO_GESTURE_PRESS, .pressed_ms = clock_wall_ms(),
+	    .held_ms = -1, .attempt = 1 };
+	char topic[PROTO_TOPIC_MAX], buf[1024];
+	int n;
+
+	bench_board_id(k, ev.counter, sizeof ev.counter);
+	snprintf(ev.boot, sizeof ev.boot, BENCH_BOOT);
+	snprintf(ev.button, sizeof ev.button, "main");
+	if (proto_event_make_id(&ev) < 0 ||
+	    proto_topic_build(topic, sizeof topic, NULL, BENCH_SITE,
+	    PROTO_TOPIC_EVENT, ev.counter) < 0 ||
+	    (n = proto_encode_event(&ev, buf, sizeof buf)) < 0)
+		return -1;
+	return mqtt_publish(m, topic, buf, (size_t)n, 1, 0, NULL);
+}
+
+int
+bench_board_receipt(const struct mqtt_ev *ev, int *k, uint64_t *seq)
+{
+	struct proto_feedback fb;
+	unsigned long long s;
+	char boot[PROTO_ID_MAX];
+
+	if (ev->type != MQTT_EV_MESSAGE || !strstr(ev->topic, "/feedback") ||
+	    proto_decode_feedback((char *)ev->payload, ev->len, &fb,
+	    NULL) < 0 || fb.type != PROTO_FEEDBACK_RECEIPT ||
+	    sscanf(fb.event, "s%d:%32[^:]:%llu", k, boot, &s) != 3 ||
+	    strcmp(boot, BENCH_BOOT) != 0)
+		return 0;
+	*seq = s;
+	return 1;
+}
+
+void
+bench_hear(struct mqtt *boards, struct mqtt *pager,
+    const struct bench_heard *h, int64_t deadline)
+{
+	struct mqtt *const ms[2] = { boards, pager };
+	struct mqtt_ev ev;
+	int which, k;
+	uint64_t seq;
+
+	while (bench_next_any(ms, 2, &ev, &which, deadline)) {
+		struct proto_page pg;
+
+		if (which == 0 && bench_board_receipt(&ev, &k, &seq))
+			h->receipt(h->arg, k, seq);
+		else if (which == 1 && ev.type == MQTT_EV_MESSAGE &&
+		    proto_decode_page((char *)ev.payload, ev.len, &pg,
+		    NULL) == 0)
+			h->page(h->arg, &pg);
+		mqtt_ev_release(&ev);
+		if (bench_now_ns() >= deadline)
+			break;
+	}
+}
+
+int
+bench_db_rows(const char *path, const char *sql, int ncols,
+    void (*fn)(void *arg, const int64_t *cols), void *arg)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int64_t cols[16];
+	int rc = -1, step;
+
+	if (ncols > 16 || sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY,
+	    NULL) != SQLITE_OK)
+		goto out;
+	/* the hub holds its write lock only while it commits */
+	sqlite3_busy_timeout(db, 2000);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		for (int i = 0; i < ncols; i++)
+			cols[i] = sqlite3_column_int64(st, i);
+		fn(arg, cols);
+	}
+	rc = step == SQLITE_DONE ? 0 : -1;
+out:
+	if (rc < 0)
+		bench_note("database %s: %s", path, db ? sqlite3_errmsg(db) :
+		    "cannot open");
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return rc;
+}
+
+static void
+bench_db_one(void *arg, const int64_t *cols)
+{
+	*(int64_t *)arg = cols[0];
+}
+
+int
+bench_db_int(const char *path, const char *sql, int64_t *out)
+{
+	*out = -1;
+	return bench_db_rows(path, sql, 1, bench_db_one, out);
+}
+
 /* ---- output ----------------------------------------------------------- */
 
 int
@@ -706,4 +974,38 @@ bench_json_close(void)
 	if (bench_jf)
 		fclose(bench_jf);
 	bench_jf = NULL;
+}
+
+void
+bench_row(const char *suite, const char *id, const char *label, int64_t *v,
+    size_t n, const struct bench_stats *floor)
+{
+	struct bench_stats st;
+	char ratio[32] = "";
+
+	bench_stats(v, n, &st);
+	if (floor && floor->median_ms > 0 && floor->p99_ms > 0)
+		snprintf(ratio, sizeof ratio, "%.1fx / %.1fx", st.median_ms /
+		    floor->median_ms, st.p99_ms / floor->p99_ms);
+	printf("  %-44s %5zu %9.3f %9.3f %9.3f  %s\n", label, n, st.median_ms,
+	    st.p99_ms, st.max_ms, ratio);
+	bench_json("\"suite\":\"%s\",\"id\":\"%s\",\"label\":\"%s\","
+	    "\"unit\":\"ms\",\"n\":%zu,\"median\":%.4f,\"p99\":%.4f,"
+	    "\"max\":%.4f,\"min\":%.4f,\"mean\":%.4f,\"vs_floor_median\":%.2f,"
+	    "\"vs_floor_p99\":%.2f", suite, id, label, n, st.median_ms,
+	    st.p99_ms, st.max_ms, st.min_ms, st.mean_ms,
+	    floor && floor->median_ms > 0 ? st.median_ms / floor->median_ms : 0,
+	    floor && floor->p99_ms > 0 ? st.p99_ms / floor->p99_ms : 0);
+}
+
+void
+bench_mem_row(const char *suite, const char *id, const char *label,
+    const struct bench_mem *m)
+{
+	printf("  %-44s %8.2f %8.2f %8.2f %8.2f\n", label, m->rss_kb / 1024.0,
+	    m->hwm_kb / 1024.0, m->pss_kb / 1024.0, m->anon_kb / 1024.0);
+	bench_json("\"suite\":\"%s\",\"id\":\"%s\",\"label\":\"%s\","
+	    "\"unit\":\"kB\",\"vm_rss\":%ld,\"vm_hwm\":%ld,\"pss\":%ld,"
+	    "\"rss_anon\":%ld,\"rss_file\":%ld", suite, id, label, m->rss_kb,
+	    m->hwm_kb, m->pss_kb, m->anon_kb, m->file_kb);
 }

@@ -13,6 +13,8 @@
 
 #include "mqtt.h"
 
+struct proto_page;
+
 #define BENCH_PROCS_MAX		16
 #define BENCH_THREADS_MAX	16
 #define BENCH_NS_PER_MS		1000000LL
@@ -57,6 +59,9 @@ pid_t bench_spawn(struct bench_world *w, const char *log, const char *exe,
 /* Wait until <log>.log holds needle. Returns 0, or -1 after timeout_ms. */
 int bench_wait_log(struct bench_world *w, const char *log, const char *needle,
     int timeout_ms);
+/* How many lines of <log>.log hold needle (0 if there is no such log). */
+int bench_log_count(struct bench_world *w, const char *log,
+    const char *needle);
 /* SIGTERM, then SIGKILL after timeout_ms; reap. Returns the wait status or
  * -1. */
 int bench_stop(struct bench_world *w, pid_t pid, int timeout_ms);
@@ -135,6 +140,81 @@ int bench_threads_read(pid_t pid, struct bench_thread *t, int max);
  * error. */
 int64_t bench_cpu_ms(pid_t pid);
 
+/* ---- the system under test --------------------------------------------- */
+
+#define BENCH_SITE		"b"
+#define BENCH_BOOT		"bench"	/* the simulated boards' boot id */
+/* The simulated boards in the hub configs bench_hub_conf writes: the first
+ * ones are configured (hub/conf.h allows 256 counters, one of them the
+ * real counterd "c1"); the others are boards the hub does not know, whose
+ * presses page the fallback (docs/HUB.md). */
+#define BENCH_BOARDS_CONFIGURED	255
+#define BENCH_ZONES		10
+
+/* Wait for an "online" status on topic at m (the hub's when hub is 1, a
+ * board's otherwise); other messages are dropped. 0, or -1 after
+ * timeout_ms. */
+int bench_await_online(struct mqtt *m, const char *topic, int hub,
+    int timeout_ms);
+
+/* A real counterd on the sim backend (debounce_ms on its one button
+ * "main"), its status topic, and the socket that feeds it edges. */
+struct bench_counterd {
+	pid_t pid;
+	int sim_fd;
+	char sim_path[256];
+	char t_status[256];
+};
+
+/* Write counterd.conf for counter, start bin/counterd and wait until the
+ * watcher (subscribed to the status topic already) sees it online. 0 or
+ * -1. */
+int bench_counterd_start(struct bench_world *w, int port, const char *counter,
+    int debounce_ms, struct mqtt *watcher, struct bench_counterd *c);
+/* An edge on the sim socket: physical level (active low: 0 = pressed) at
+ * t_ns (CLOCK_MONOTONIC). 0 or -1. */
+int bench_counterd_edge(struct bench_counterd *c, int level, int64_t t_ns);
+void bench_counterd_close(struct bench_counterd *c);
+
+/* Write hub.conf for nboards simulated boards (see
+ * BENCH_BOARDS_CONFIGURED) and the real counterd "c1": ten zones with a
+ * supervisor each on a 24/7 shift, a manager "mgr" as fallback, the
+ * timeouts and policies sections as given (libconfig text). Returns the
+ * database's path or NULL. */
+const char *bench_hub_conf(struct bench_world *w, int port, int nboards,
+    const char *timeouts, const char *policies);
+/* Start bin/hubd on hub.conf; the watcher, subscribed to the hub status
+ * topic, waits until it is online. Returns its pid or -1. */
+pid_t bench_hub_start(struct bench_world *w, struct mqtt *watcher);
+
+/* Simulated board k's counter id, "s0042" (as bench_load names them). */
+void bench_board_id(int k, char *buf, size_t size);
+/* Publish board k's event seq (boot BENCH_BOOT) of kind as a press, QoS
+ * 1, the way counterd does (docs/PROTOCOL.md 6.1). 0, or -1 when the
+ * client refuses it (not connected, too many in flight). */
+int bench_board_event(struct mqtt *m, int k, uint64_t seq, int kind);
+/* If ev is a receipt for a simulated board's event: 1 with *k and *seq;
+ * else 0. */
+int bench_board_receipt(const struct mqtt_ev *ev, int *k, uint64_t *seq);
+
+/* What a run of simulated boards hears: receipts on the boards' client,
+ * pages (type page or cancel, decoded) on the pager's. */
+struct bench_heard {
+	void (*receipt)(void *arg, int k, uint64_t seq);
+	void (*page)(void *arg, const struct proto_page *pg);
+	void *arg;
+};
+/* Take messages from both clients until deadline (or the first after
+ * it), handing receipts and pages to h; the rest are dropped. */
+void bench_hear(struct mqtt *boards, struct mqtt *pager,
+    const struct bench_heard *h, int64_t deadline);
+
+/* Read-only queries of the hub's database beside the running hub (WAL):
+ * one integer; or every row's first ncols integer columns to fn. 0 or -1. */
+int bench_db_int(const char *path, const char *sql, int64_t *out);
+int bench_db_rows(const char *path, const char *sql, int ncols,
+    void (*fn)(void *arg, const int64_t *cols), void *arg);
+
 /* ---- output ----------------------------------------------------------- */
 
 /* Append one JSON object (the text between the braces) as a line to the
@@ -145,6 +225,14 @@ void bench_json_close(void);
 
 /* Progress for people, on stderr: "bench <suite>: ...". */
 void bench_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A latency row for suite: n, median, p99, max (v is sorted), and each
+ * divided by the floor's when floor is given; then the JSON line. */
+void bench_row(const char *suite, const char *id, const char *label,
+    int64_t *v, size_t n, const struct bench_stats *floor);
+/* A memory row (MiB) for suite, and its JSON line. */
+void bench_mem_row(const char *suite, const char *id, const char *label,
+    const struct bench_mem *m);
 void bench_set_suite(const char *name);
 
 #endif

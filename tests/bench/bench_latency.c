@@ -26,8 +26,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -77,8 +75,7 @@ struct lat {
 	int port;
 	pid_t broker, hubd, counterd, load, relay;
 	struct mqtt *pager, *tap;
-	int sim_fd;
-	struct sockaddr_un sim;
+	struct bench_counterd cd;
 	char t_page[PROTO_TOPIC_MAX], t_reply[PROTO_TOPIC_MAX];
 	char t_event[PROTO_TOPIC_MAX], t_feedback[PROTO_TOPIC_MAX];
 	char t_status[PROTO_TOPIC_MAX], t_hub[PROTO_TOPIC_MAX];
@@ -136,16 +133,6 @@ lat_configs(struct lat *L)
 	    " steps = ( { targets = [ \"supervisor\" ]; wait_s = 3600; } ); } );\n",
 	    bench_path(&L->w, "hub.db"), L->port, days))
 		return -1;
-	if (!bench_write(&L->w, "counterd.conf",
-	    "site = \"" LAT_SITE "\";\ncounter = \"" LAT_COUNTER "\";\n"
-	    "broker = { host = \"127.0.0.1\"; port = %d; keepalive_s = 15; };\n"
-	    "outbox = \"%s\";\nheartbeat_s = 30;\nlog_level = \"info\";\n"
-	    "gpio = { backend = \"sim\"; sim_socket = \"%s\"; };\n"
-	    "buttons = ( { name = \"main\"; debounce_ms = %d; } );\n"
-	    "outputs = ( { name = \"desk\"; role = \"status\"; } );\n",
-	    L->port, bench_path(&L->w, "outbox.journal"),
-	    bench_path(&L->w, "sim.sock"), L->o.debounce_ms))
-		return -1;
 	return 0;
 }
 
@@ -166,68 +153,23 @@ lat_topics(struct lat *L)
 	    PROTO_TOPIC_HUB_STATUS, NULL);
 }
 
-/* Wait for an "online" status on topic (the hub's or the counter's). */
-static int
-lat_await_online(struct lat *L, const char *topic, int hub)
-{
-	int64_t end = bench_now_ns() + 10000 * BENCH_NS_PER_MS;
-	struct mqtt_ev ev;
-
-	while (bench_next(L->pager, &ev, end)) {
-		int online = 0;
-
-		if (ev.type == MQTT_EV_MESSAGE && strcmp(ev.topic, topic) == 0) {
-			struct proto_hub_status hs;
-			struct proto_status st;
-
-			online = hub ? proto_decode_hub_status((char *)ev.payload,
-			    ev.len, &hs, NULL) == 0 && hs.online :
-			    proto_decode_status((char *)ev.payload, ev.len, &st,
-			    NULL) == 0 && st.online;
-		}
-		mqtt_ev_release(&ev);
-		if (online)
-			return 0;
-	}
-	bench_note("no online status on %s", topic);
-	return -1;
-}
-
 static int
 lat_start_daemons(struct lat *L)
 {
 	char exe[512];
 	const char *hargs[] = { "-c", bench_path(&L->w, "hub.conf"), NULL };
-	const char *cargs[] = { "-c", bench_path(&L->w, "counterd.conf"), NULL };
 
 	snprintf(exe, sizeof exe, "%s/hubd", L->o.bindir);
 	if ((L->hubd = bench_spawn(&L->w, "hubd", exe, hargs)) < 0 ||
-	    lat_await_online(L, L->t_hub, 1) < 0)
+	    bench_await_online(L->pager, L->t_hub, 1, 10000) < 0 ||
+	    bench_counterd_start(&L->w, L->port, LAT_COUNTER, L->o.debounce_ms,
+	    L->pager, &L->cd) < 0)
 		return -1;
-	snprintf(exe, sizeof exe, "%s/counterd", L->o.bindir);
-	if ((L->counterd = bench_spawn(&L->w, "counterd", exe, cargs)) < 0 ||
-	    lat_await_online(L, L->t_status, 0) < 0)
-		return -1;
-	L->sim.sun_family = AF_UNIX;
-	snprintf(L->sim.sun_path, sizeof L->sim.sun_path, "%s",
-	    bench_path(&L->w, "sim.sock"));
-	L->sim_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	return L->sim_fd < 0 ? -1 : 0;
+	L->counterd = L->cd.pid;
+	return 0;
 }
 
 /* ---- one press --------------------------------------------------------- */
-
-/* An edge on the sim socket: physical level (active low: 0 = pressed). */
-static int
-lat_edge(struct lat *L, int level, int64_t t_ns)
-{
-	char buf[64];
-	int n = snprintf(buf, sizeof buf, "main %d %lld\n", level,
-	    (long long)t_ns);
-
-	return sendto(L->sim_fd, buf, (size_t)n, 0, (struct sockaddr *)&L->sim,
-	    sizeof L->sim) == n ? 0 : -1;
-}
 
 static int
 lat_resolve(struct lat *L, const char *incident)
@@ -317,7 +259,7 @@ lat_press(struct lat *L, int64_t *page, int64_t *to_event)
 	int64_t t_edge = bench_now_ns(), t_release, settle;
 	char incident[PROTO_ID_MAX];
 
-	if (lat_edge(L, 0, t_edge) < 0) {
+	if (bench_counterd_edge(&L->cd, 0, t_edge) < 0) {
 		bench_note("sim socket: %s", strerror(errno));
 		return -1;
 	}
@@ -325,7 +267,7 @@ lat_press(struct lat *L, int64_t *page, int64_t *to_event)
 	    incident) < 0)
 		return -1;
 	t_release = bench_now_ns();
-	if (lat_edge(L, 1, t_release) < 0 || lat_resolve(L, incident) < 0 ||
+	if (bench_counterd_edge(&L->cd, 1, t_release) < 0 || lat_resolve(L, incident) < 0 ||
 	    lat_await_resolved(L, incident) < 0)
 		return -1;
 	L->presses_done++;
@@ -846,8 +788,7 @@ lat_free(struct lat *L)
 		mqtt_free(L->pager);
 	if (L->tap)
 		mqtt_free(L->tap);
-	if (L->sim_fd >= 0)
-		close(L->sim_fd);
+	bench_counterd_close(&L->cd);
 	for (size_t i = 0; i < sizeof rts / sizeof *rts; i++)
 		free(rts[i]->v);
 	for (size_t i = 0; i < sizeof runs / sizeof *runs; i++)
@@ -865,7 +806,7 @@ main(int argc, char **argv)
 	bench_signals();
 	/* the same silences every run */
 	srandom(1);
-	L.sim_fd = -1;
+	L.cd.sim_fd = -1;
 	L.cold_ns = -1;
 	if (bench_json_open(L.o.json) < 0 ||
 	    bench_world_init(&L.w, "panic-bench-latency", L.o.bindir) < 0)

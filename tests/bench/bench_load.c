@@ -49,7 +49,7 @@ load_status(struct load *l, int k)
 	char topic[PROTO_TOPIC_MAX], buf[1024];
 	int n;
 
-	snprintf(st.counter, sizeof st.counter, "s%04d", k);
+	bench_board_id(k, st.counter, sizeof st.counter);
 	snprintf(st.boot, sizeof st.boot, "bench");
 	snprintf(st.fw, sizeof st.fw, "bench");
 	snprintf(st.buttons[0], sizeof st.buttons[0], "main");

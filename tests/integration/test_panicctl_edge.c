@@ -81,7 +81,8 @@ group_setup(void **state)
 	    " supervisor = \"sup\"; backup = \"bak\"; },\n"
 	    "  { zone = \"B\"; " EDGE_ALL_WEEK " supervisor = \"sup\"; }\n",
 	    NULL) || (hub = fx_hub_start(h)) < 0 ||
-	    !h_wait_sql(h, "empty.db", 3, 5000, "PRAGMA user_version") ||
+	    !h_wait_sql(h, "empty.db", 4, 5000,
+	    "PRAGMA user_version") ||
 	    h_kill(h, hub, SIGTERM) < 0) {
 		h_free(h);
 		*state = NULL;	/* cmocka still runs the group teardown */
@@ -452,24 +453,36 @@ test_missing_foreign_newer_db(void **state)
 	free(out);
 
 	assert_non_null(fresh_db(h, "newer.db", db, sizeof db));
-	sql(db, "PRAGMA user_version = 4;");
+	sql(db, "PRAGMA user_version = 5;");
 	assert_int_equal(FX_PC(h, &out, "report", "-c", h_path(h, "hub.conf"),
 	    "--db", db), 1);
-	assert_non_null(strstr(out, "newer.db: schema version 4 is newer than "
-	    "this panicctl knows (3)"));
+	assert_non_null(strstr(out, "newer.db: schema version 5 is newer than "
+	    "this panicctl knows (4)"));
 	free(out);
 
-	/* a version-2 database (no attempt columns in pages) is still read,
-	 * and a version-1 one (no indexes of version 2 either) */
+	/* a version-3 database (no indexes of version 4) is still read, a
+	 * version-2 one (no attempt columns in pages either), and a
+	 * version-1 one (no indexes of version 2 either) */
+	assert_non_null(fresh_db(h, "v3.db", db, sizeof db));
+	sql(db, "DROP INDEX pages_escalated; DROP INDEX acks_first;"
+	    " PRAGMA user_version = 3;");
+	assert_int_equal(FX_PC(h, &out, "report", "-c", h_path(h, "hub.conf"),
+	    "--db", db), 0);
+	free(out);
 	assert_non_null(fresh_db(h, "v2.db", db, sizeof db));
-	sql(db, "ALTER TABLE pages DROP COLUMN detail; ALTER TABLE pages DROP"
+	sql(db, "DROP INDEX pages_escalated; DROP INDEX acks_first;"
+	    " ALTER TABLE pages DROP COLUMN detail; ALTER TABLE pages DROP"
 	    " COLUMN latency_ms; ALTER TABLE pages DROP COLUMN attempt;"
 	    " PRAGMA user_version = 2;");
 	assert_int_equal(FX_PC(h, &out, "report", "-c", h_path(h, "hub.conf"),
 	    "--db", db), 0);
 	free(out);
+	assert_non_null(fresh_db(h, "v1.db", db, sizeof db));
 	sql(db, "DROP INDEX incidents_received; DROP INDEX acks_incident;"
-	    " DROP INDEX log_incident; PRAGMA user_version = 1;");
+	    " DROP INDEX log_incident; DROP INDEX pages_escalated;"
+	    " DROP INDEX acks_first; ALTER TABLE pages DROP COLUMN detail;"
+	    " ALTER TABLE pages DROP COLUMN latency_ms; ALTER TABLE pages DROP"
+	    " COLUMN attempt; PRAGMA user_version = 1;");
 	assert_int_equal(FX_PC(h, &out, "report", "-c", h_path(h, "hub.conf"),
 	    "--db", db), 0);
 	free(out);

@@ -124,6 +124,45 @@ test_many(void **state)
 	stats_free(&s);
 }
 
+static int
+cmp64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Large groups take the radix sort: the same order as qsort, negatives,
+ * extremes, ties and values sharing their high bytes included. */
+static void
+test_radix_matches_qsort(void **state)
+{
+	enum { N = 5000 };
+	struct stats s = { 0 };
+	int64_t *want = malloc(N * sizeof *want);
+	uint64_t x = 88172645463325252ULL;
+
+	(void)state;
+	assert_non_null(want);
+	for (size_t i = 0; i < N; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		/* mostly durations, some anything at all */
+		want[i] = i % 7 ? (int64_t)(x % 600000) : (int64_t)x;
+	}
+	want[0] = INT64_MIN;
+	want[1] = INT64_MAX;
+	want[2] = -1;
+	want[3] = 0;
+	fill(&s, want, N);
+	qsort(want, N, sizeof *want, cmp64);
+	for (size_t i = 0; i < N; i++)
+		assert_true(s.v[i] == want[i]);
+	stats_free(&s);
+	free(want);
+}
+
 int
 main(void)
 {
@@ -133,6 +172,7 @@ main(void)
 		cmocka_unit_test(test_percentile_bounds),
 		cmocka_unit_test(test_no_overflow),
 		cmocka_unit_test(test_many),
+		cmocka_unit_test(test_radix_matches_qsort),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
