@@ -571,8 +571,9 @@ engine_commit(struct hub *h)
 		return;
 	}
 	engine_committed(h);
-	/* keep ids reserved a block ahead, committed before they are used */
-	if (h->ids_reserved - h->next_id < HUB_IDS_BLOCK / 2)
+	/* keep ids reserved ahead, committed before they are used: at least
+	 * a whole turn's worth (hub.h) at the start of the next turn */
+	if (h->ids_reserved - h->next_id + 1 < HUB_MSGS_PER_TURN)
 		want = h->next_id - 1 + HUB_IDS_BLOCK;
 	if (!h->nreceipts && !want)
 		return;

@@ -18,10 +18,17 @@
 
 #define HUB_VERSION		"0.1"
 #define HUB_RECEIPTS_MAX	256	/* per loop iteration */
-#define HUB_OUTQ_MAX		1024	/* publishes held while disconnected */
+#define HUB_OUTQ_MAX		4096	/* publishes held while the broker or
+					   Paho's window cannot take them */
 #define HUB_EVROWS_MAX		256	/* event rows awaiting a commit */
 #define HUB_RETRY_MS		1000	/* a failed commit is tried again */
-#define HUB_IDS_BLOCK		32	/* incident ids reserved ahead */
+#define HUB_MSGS_PER_TURN	256	/* messages a loop turn takes, then
+					   timers get their turn */
+/* Incident ids are reserved on disk ahead of use, and a turn opens at
+ * most one incident per message: with a whole turn's worth always
+ * reserved at its start, no id is used (and paged) beyond what a crash
+ * would keep. */
+#define HUB_IDS_BLOCK		(2 * HUB_MSGS_PER_TURN)
 #define HUB_IDS_KEY		"incident_ids_reserved"
 #define HUB_UNKNOWN_COUNTERS_MAX 32	/* boards not in the config watched */
 
@@ -94,11 +101,18 @@ struct hub_stats {
 };
 
 /* A publish held until the broker is back. */
+/* What losing a held publish costs, for choosing one when the queue is
+ * full: a receipt is asked for again (the board re-sends its event), a
+ * state only matters as the newest on its topic, the rest (pages,
+ * alerts) must go out. */
+enum hub_outprio { HUB_OUT_RESEND, HUB_OUT_LATEST, HUB_OUT_KEEP };
+
 struct hub_outmsg {
 	char *topic;
 	char *payload;
 	size_t len;
 	int retained;
+	enum hub_outprio prio;
 };
 
 struct hub {

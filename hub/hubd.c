@@ -21,7 +21,6 @@
 #include "web.h"
 
 #define HUBD_DEFAULT_CONF	"/etc/panic/hubd.conf"
-#define HUBD_MSGS_PER_TURN	256	/* then timers get their turn */
 
 enum { PFD_SIGNAL, PFD_TIMER, PFD_MQTT, PFD_MAX };
 #define HUBD_PFDS	(PFD_MAX + HUB_FDSRC_MAX * HUB_FDSRC_FDS)
@@ -241,7 +240,7 @@ hubd_loop(struct hub *h, int sfd, int tfd, const char *path, int debug)
 	static struct pollfd pfd[HUBD_PFDS];
 	unsigned first[HUB_FDSRC_MAX], count[HUB_FDSRC_MAX];
 	struct mqtt_ev ev;
-	int quit = 0;
+	int quit = 0, take;
 	int64_t due;
 	uint64_t ticks;
 	nfds_t n;
@@ -266,8 +265,12 @@ hubd_loop(struct hub *h, int sfd, int tfd, const char *path, int debug)
 		for (unsigned i = 0; i < h->nsrc; i++)
 			h->src[i].dispatch(h->src[i].arg, pfd + first[i],
 			    count[i], clock_mono_ms());
-		for (int i = 0; i < HUBD_MSGS_PER_TURN && mqtt_next(h->mqtt, &ev);
-		    i++) {
+		/* while Paho cannot take what the hub publishes (its window
+		 * is full and the hub's queue deep), take fewer events: they
+		 * wait for their turn rather than crowd out pages */
+		take = h->outq_len > HUB_OUTQ_MAX / 4 ? HUB_MSGS_PER_TURN / 16 :
+		    HUB_MSGS_PER_TURN;
+		for (int i = 0; i < take && mqtt_next(h->mqtt, &ev); i++) {
 			hubd_mqtt_event(h, &ev);
 			mqtt_ev_release(&ev);
 		}

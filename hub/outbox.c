@@ -22,21 +22,74 @@ outbox_topic(const struct hub *h, enum proto_topic_type type, const char *id,
 		buf[0] = '\0';
 }
 
+/* The i-th held message (0 the oldest). */
+static struct hub_outmsg *
+outbox_at(struct hub *h, unsigned i)
+{
+	return &h->outq[(h->outq_head + i) % HUB_OUTQ_MAX];
+}
+
+/* Is the held message at i followed by a newer one on its topic? */
+static int
+outbox_superseded(struct hub *h, unsigned i)
+{
+	const char *topic = outbox_at(h, i)->topic;
+
+	for (unsigned j = i + 1; j < h->outq_len; j++)
+		if (strcmp(outbox_at(h, j)->topic, topic) == 0)
+			return 1;
+	return 0;
+}
+
+/* The held message to give up for a new one: the oldest receipt (its
+ * board sends the event again), else the oldest state a newer one
+ * replaces, else the oldest state, else the oldest of all. */
+static unsigned
+outbox_victim(struct hub *h)
+{
+	unsigned i;
+
+	for (i = 0; i < h->outq_len; i++)
+		if (outbox_at(h, i)->prio == HUB_OUT_RESEND)
+			return i;
+	for (i = 0; i < h->outq_len; i++)
+		if (outbox_at(h, i)->prio == HUB_OUT_LATEST &&
+		    outbox_superseded(h, i))
+			return i;
+	for (i = 0; i < h->outq_len; i++)
+		if (outbox_at(h, i)->prio == HUB_OUT_LATEST)
+			return i;
+	return 0;
+}
+
+static void
+outbox_drop(struct hub *h, unsigned i)
+{
+	struct hub_outmsg *m = outbox_at(h, i);
+
+	if (m->prio == HUB_OUT_KEEP)
+		log_warnx("mqtt: outgoing queue full of pages and alerts, "
+		    "LOSING %s", m->topic);
+	else
+		log_warnx("mqtt: outgoing queue full, dropping %s (%s)",
+		    m->topic, m->prio == HUB_OUT_RESEND ? "the board sends "
+		    "its event again" : "a newer state follows or will");
+	free(m->topic);
+	free(m->payload);
+	for (; i + 1 < h->outq_len; i++)
+		*outbox_at(h, i) = *outbox_at(h, i + 1);
+	h->outq_len--;
+}
+
 static void
 outbox_hold(struct hub *h, const char *topic, const char *payload,
-    size_t len, int retained)
+    size_t len, int retained, enum hub_outprio prio)
 {
 	struct hub_outmsg *m;
 
-	if (h->outq_len == HUB_OUTQ_MAX) {
-		m = &h->outq[h->outq_head];
-		log_warnx("mqtt: outgoing queue full, dropping %s", m->topic);
-		free(m->topic);
-		free(m->payload);
-		h->outq_head = (h->outq_head + 1) % HUB_OUTQ_MAX;
-		h->outq_len--;
-	}
-	m = &h->outq[(h->outq_head + h->outq_len) % HUB_OUTQ_MAX];
+	if (h->outq_len == HUB_OUTQ_MAX)
+		outbox_drop(h, outbox_victim(h));
+	m = outbox_at(h, h->outq_len);
 	m->topic = strdup(topic);
 	m->payload = malloc(len + 1);
 	if (!m->topic || !m->payload) {
@@ -48,32 +101,33 @@ outbox_hold(struct hub *h, const char *topic, const char *payload,
 	memcpy(m->payload, payload, len);
 	m->len = len;
 	m->retained = retained;
+	m->prio = prio;
 	h->outq_len++;
 }
 
 /* Publish at QoS 1 (held if the broker is away). */
 static void
 outbox_publish(struct hub *h, const char *topic, const char *payload,
-    size_t len, int retained)
+    size_t len, int retained, enum hub_outprio prio)
 {
 	/* Messages queued earlier go first, or a retained clear could be
 	 * overtaken by the state it clears. */
 	if (h->outq_len == 0 && mqtt_publish(h->mqtt, topic, payload, len, 1,
 	    retained, NULL) == 0)
 		return;
-	outbox_hold(h, topic, payload, len, retained);
+	outbox_hold(h, topic, payload, len, retained, prio);
 }
 
 /* Publish and log it. */
 static void
 outbox_send(struct hub *h, const char *topic, const char *payload,
-    size_t len, int retained, int64_t incident)
+    size_t len, int retained, int64_t incident, enum hub_outprio prio)
 {
 	if (!topic[0])
 		return;
 	engine_check(h, store_log(h->store, clock_wall_ms(), "out", incident,
 	    topic, payload, len), "log");
-	outbox_publish(h, topic, payload, len, retained);
+	outbox_publish(h, topic, payload, len, retained, prio);
 }
 
 void
@@ -164,7 +218,7 @@ outbox_page(struct hub *h, const struct incident *inc, const char *person,
 		return;
 	}
 	if (topic[0])
-		outbox_publish(h, topic, buf, (size_t)n, 0);
+		outbox_publish(h, topic, buf, (size_t)n, 0, HUB_OUT_KEEP);
 	/* The log keeps the page without its link: the link acts for the
 	 * person until it expires, and the database is read by more people
 	 * and kept (and backed up) longer than that. */
@@ -195,7 +249,8 @@ outbox_feedback(struct hub *h, const char *counter,
 		log_warnx("counter %s: feedback does not encode", counter);
 		return;
 	}
-	outbox_send(h, topic, buf, (size_t)n, 0, id);
+	outbox_send(h, topic, buf, (size_t)n, 0, id,
+	    fb->type == PROTO_FEEDBACK_RECEIPT ? HUB_OUT_RESEND : HUB_OUT_LATEST);
 }
 
 void
@@ -241,7 +296,7 @@ outbox_incident(struct hub *h, const struct incident *inc)
 		log_warnx("incident %" PRId64 ": state does not encode", inc->id);
 		return;
 	}
-	outbox_send(h, topic, buf, (size_t)n, 1, inc->id);
+	outbox_send(h, topic, buf, (size_t)n, 1, inc->id, HUB_OUT_LATEST);
 }
 
 void
@@ -252,7 +307,7 @@ outbox_incident_clear(struct hub *h, int64_t id)
 	outbox_id(sid, id);
 	outbox_topic(h, PROTO_TOPIC_INCIDENT, sid, topic, sizeof topic);
 	/* an empty retained payload deletes the retained message */
-	outbox_send(h, topic, "", 0, 1, id);
+	outbox_send(h, topic, "", 0, 1, id, HUB_OUT_LATEST);
 }
 
 void
@@ -272,7 +327,7 @@ outbox_maint(struct hub *h, const struct proto_maint *mt)
 		if (!conf_person_has_role(p, h->conf->maint_role))
 			continue;
 		outbox_topic(h, PROTO_TOPIC_MAINT, p->id, topic, sizeof topic);
-		outbox_send(h, topic, buf, (size_t)n, 0, 0);
+		outbox_send(h, topic, buf, (size_t)n, 0, 0, HUB_OUT_KEEP);
 	}
 }
 

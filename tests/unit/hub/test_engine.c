@@ -282,6 +282,82 @@ test_counter_state(void **state)
 	assert_int_equal(hfx_count(h, "/counter/r1/feedback", NULL), 0);
 }
 
+/* The broker cannot take what the hub publishes, for longer than the
+ * queue holds: what goes is what costs least — receipts (the boards send
+ * their events again), then states a newer one replaces. Pages stay, and
+ * the newest state of each desk. */
+static void
+test_full_queue_keeps_pages_and_latest_states(void **state)
+{
+	struct hfx *f = *state;
+	struct hub *h = hfx_start(f);
+	struct proto_feedback fb;
+	struct proto_event ev;
+	char topic[64];
+	unsigned pages;
+
+	engine_connected(h);
+	hfx_event(&ev, "c03", PROTO_KIND_HELP, 1);
+	engine_event(h, &ev);
+	engine_commit(h);
+	pages = hfx_count(h, "", "\"type\":\"page\"", NULL);
+	assert_true(pages >= 1);
+	memset(&fb, 0, sizeof fb);
+	snprintf(fb.incident, sizeof fb.incident, "%lld",
+	    (long long)h->incidents->inc.id);
+	fb.state = PROTO_IST_PAGING;
+	fb.kind = PROTO_KIND_HELP;
+	fb.needed = 1;
+	for (int i = 0; i < 2 * HUB_OUTQ_MAX; i++) {
+		int receipt = i % 2;
+
+		fb.type = receipt ? PROTO_FEEDBACK_RECEIPT : PROTO_FEEDBACK_STATE;
+		snprintf(fb.event, sizeof fb.event, receipt ? "c03:b0:%d" : "",
+		    i + 2);
+		fb.acks = (uint32_t)i;		/* the newest state is the last */
+		outbox_feedback(h, receipt ? "c03" : "r1", &fb);
+	}
+	assert_int_equal(h->outq_len, HUB_OUTQ_MAX);
+	assert_int_equal(hfx_count(h, "", "\"type\":\"page\"", NULL), pages);
+	/* receipts went first (all but the one just queued), then the older
+	 * states of r1's desk */
+	assert_int_equal(hfx_count(h, "/counter/c03/feedback",
+	    "\"type\":\"receipt\"", NULL), 1);
+	assert_int_equal(hfx_count(h, "/counter/r1/feedback",
+	    "\"acks\":8190", NULL), 1);
+	/* the incident's retained state, the newest of its topic, stays */
+	snprintf(topic, sizeof topic, "/incident/%s", fb.incident);
+	assert_int_equal(hfx_count(h, topic, NULL), 1);
+}
+
+/* A storm: a turn takes up to HUB_MSGS_PER_TURN events, each of which can
+ * open an incident (boards not in the config page the fallback). Every id
+ * used, and paged, must already be reserved on disk, turn after turn. */
+static void
+test_storm_turns_stay_within_reserved_ids(void **state)
+{
+	struct hfx *f = *state;
+	struct hub *h = hfx_start(f);
+	struct proto_event ev;
+	char counter[16];
+
+	engine_connected(h);
+	for (int turn = 0; turn < 3; turn++) {
+		int64_t reserved = hfx_int(f, "SELECT value FROM meta WHERE key"
+		    " = '" HUB_IDS_KEY "'");
+
+		for (int i = 0; i < HUB_MSGS_PER_TURN; i++) {
+			snprintf(counter, sizeof counter, "u%d",
+			    turn * HUB_MSGS_PER_TURN + i);
+			hfx_event(&ev, counter, PROTO_KIND_HELP, 1);
+			engine_event(h, &ev);
+			assert_true(h->next_id - 1 <= reserved);
+		}
+		engine_commit(h);
+		hfx_sent(h);
+	}
+}
+
 int
 main(void)
 {
@@ -295,6 +371,8 @@ main(void)
 		T(test_ids_not_reused_after_crash),
 		T(test_clean_stop_keeps_ids_dense),
 		T(test_counter_state),
+		T(test_full_queue_keeps_pages_and_latest_states),
+		T(test_storm_turns_stay_within_reserved_ids),
 	};
 #undef T
 
