@@ -41,6 +41,7 @@ include hub/build.mk
 include tools/build.mk
 include tests/build.mk
 include tests/bench/build.mk
+include tests/faults/build.mk
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
