@@ -1,8 +1,9 @@
 /* check.c: what became of each press, read from the hub's database (and,
  * before a board is killed, from its outbox). A press is known by its
  * board, gesture and time: the driver dates each edge itself (t_ns on the
- * sim socket), so the board's pressed_at is the driver's clock, and
- * presses at one board are 200 ms apart at least (plan.c). */
+ * sim socket), so the board's pressed_at is the driver's clock (or a
+ * little later, F_LATE_MS), and a press at one board begins 240 ms after
+ * the previous one at least (plan.c). */
 #include "faults.h"
 
 #include <stdio.h>
@@ -25,7 +26,7 @@ check_count(struct harness *h, const struct f_press *p, const char *gesture,
 	    " counter = '%s' AND gesture = '%s' AND pressed_at BETWEEN %lld AND"
 	    " %lld%s", plan_board(p->board), gesture,
 	    (long long)(p->wall_ms - F_MATCH_MS),
-	    (long long)(p->wall_ms + F_MATCH_MS), !right ? "" :
+	    (long long)(p->wall_ms + F_LATE_MS), !right ? "" :
 	    strcmp(gesture, "long") == 0 ? " AND kind = 'emergency' AND"
 	    " incident IN (SELECT id FROM incidents)" : " AND kind = 'help' AND"
 	    " incident IN (SELECT id FROM incidents)");
@@ -46,7 +47,7 @@ check_safe(struct harness *h, const struct f_press *p, const char *gesture)
 		int64_t d = evs[i].pressed_ms - p->wall_ms;
 
 		if (strcmp(proto_gesture_name(evs[i].gesture), gesture) == 0 &&
-		    d >= -F_MATCH_MS && d <= F_MATCH_MS)
+		    d >= -F_MATCH_MS && d <= F_LATE_MS)
 			return 1;
 	}
 	return 0;

@@ -3,11 +3,12 @@
  * at random moments; afterwards every press must be in the hub's database
  * exactly once and no escalation stalled. See docs/RELIABILITY.md.
  *
- *   faults [--trials N] [--seed S] [--tap]
+ *   faults [--trials N] [--seed S] [--tap] [--plan]
  *
  * Trial i runs the plan of seed S + i (S: from the time, printed), so
  * `faults --seed X` runs again the trial that printed seed X. --tap prints
- * TAP lines for tests/run-all. Exit status 1 on any loss, double, stall
+ * TAP lines for tests/run-all, --plan only prints each trial's plan. Exit
+ * status 1 on any loss, double, stall
  * or broken trial. */
 #include <signal.h>
 #include <stdio.h>
@@ -22,6 +23,27 @@ faults_usage(void)
 {
 	fprintf(stderr, "usage: faults [--trials N] [--seed S] [--tap]\n");
 	exit(2);
+}
+
+/* What the driver will do in a trial, one action a line. */
+static void
+faults_plan(const struct f_plan *p)
+{
+	static const char *const what[] = { "press", "release", "broker kill",
+	    "broker start", "broker freeze", "broker thaw", "hubd kill",
+	    "hubd start", "counterd kill", "counterd start" };
+
+	for (int i = 0; i < p->nact; i++) {
+		const struct f_action *a = &p->act[i];
+
+		printf("%5d ms  %s", a->at_ms, what[a->what]);
+		if (a->what == F_PRESS || a->what == F_RELEASE)
+			printf(" %s (press %d, hold %d ms)", plan_board(a->board),
+			    a->press, p->press[a->press].hold_ms);
+		else if (a->what >= F_BOARD_KILL)
+			printf(" %s", plan_board(a->board));
+		printf("\n");
+	}
 }
 
 static void
@@ -41,7 +63,7 @@ main(int argc, char **argv)
 {
 	struct f_tally all = { 0 };
 	uint64_t seed = (uint64_t)time(NULL) * 1000;
-	int trials = 100, tap = 0, failed = 0;
+	int trials = 100, tap = 0, plan = 0, failed = 0;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--trials") == 0 && i + 1 < argc)
@@ -50,6 +72,8 @@ main(int argc, char **argv)
 			seed = strtoull(argv[++i], NULL, 0);
 		else if (strcmp(argv[i], "--tap") == 0)
 			tap = 1;
+		else if (strcmp(argv[i], "--plan") == 0)
+			plan = 1;
 		else
 			faults_usage();
 	}
@@ -58,7 +82,7 @@ main(int argc, char **argv)
 	/* a reply to a broker that was just killed must not kill us */
 	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (tap)
+	if (tap && !plan)
 		printf("1..%d\n", trials);
 	for (int i = 0; i < trials; i++) {
 		struct f_plan p;
@@ -66,6 +90,12 @@ main(int argc, char **argv)
 		int bad;
 
 		plan_make(&p, seed + (uint64_t)i);
+		if (plan) {
+			printf("trial %d seed %llu\n", i + 1,
+			    (unsigned long long)p.seed);
+			faults_plan(&p);
+			continue;
+		}
 		bad = trial_run(&p, &t) < 0;
 		failed += bad;
 		printf("%s%d - trial seed %llu: ", !tap ? "trial " : bad ?
@@ -87,6 +117,8 @@ main(int argc, char **argv)
 		for (int f = 0; f < FF_COUNT; f++)
 			all.faults[f] += t.faults[f];
 	}
+	if (plan)
+		return 0;
 	printf("%sfaults: %d trials (%d failed), seeds %llu-%llu: ", tap ?
 	    "# " : "", all.trials, failed, (unsigned long long)seed,
 	    (unsigned long long)(seed + (uint64_t)trials - 1));

@@ -16,6 +16,9 @@
 #define F_LONG_MS	600	/* fixtures.c: long_ms of button "main" */
 #define F_STEP_MS	400	/* every escalation step's wait */
 #define F_MATCH_MS	25	/* pressed_at against the driver's clock */
+#define F_LATE_MS	150	/* ... and how much later it may be: a board
+				   that reads an edge late after a timer
+				   tick dates it late (docs/RELIABILITY.md) */
 
 enum f_what {
 	F_PRESS, F_RELEASE,
