@@ -631,7 +631,13 @@ engine_restore(struct hub *h)
 	    store_meta_put(h->store, HUB_IDS_KEY, want) < 0 ||
 	    store_commit(h->store) < 0) {
 		store_commit(h->store);
-		return -1;
+		/* A full or read-only disk must not keep the hub from paging:
+		 * run on from memory; engine_commit reserves the ids once the
+		 * database takes writes again. */
+		log_warnx("store: %s: cannot write (%s); running on, incidents "
+		    "are held in memory until it can", h->conf->database,
+		    store_errmsg(h->store));
+		want = h->next_id - 1;
 	}
 	h->ids_reserved = want;
 	h->retry.kind = HUB_TIMER_RETRY;

@@ -333,6 +333,8 @@ main(int argc, char **argv)
 		fatal("signalfd/timerfd");
 	if (!(h->store = store_open(h->conf->database, err, sizeof err)))
 		fatalx("store: %s", err);
+	if (err[0])
+		log_warnx("store: %s", err);
 	timers_init(&h->timers);
 	if (engine_restore(h) < 0 || supervise_sync(h) < 0)
 		fatalx("store: cannot restore state: %s", store_errmsg(h->store));

@@ -336,36 +336,121 @@ store_migrate(struct store *s, char *err, size_t errlen)
 	return 0;
 }
 
+/* The tables of the hub's schema: a database claiming a version must
+ * have them all. */
+#define STORE_TABLES "'incidents', 'events', 'responders', 'pages', 'acks'," \
+	" 'log', 'counter_status'"
+#define STORE_NTABLES 7
+
+/* Is the file at path the hub's own database (or a new, empty one)? Read
+ * only, before anything is written: a corrupt file or another
+ * application's database must be refused as it is, never "repaired" or
+ * given our tables (or WAL mode). 0 or -1 with the reason in err. */
+static int
+store_identify(struct store *s, const char *path, char *err, size_t errlen)
+{
+	static const char q[] = "SELECT (SELECT user_version FROM"
+	    " pragma_user_version), (SELECT count(*) FROM sqlite_master),"
+	    " (SELECT count(*) FROM sqlite_master WHERE type = 'table' AND"
+	    " name IN (" STORE_TABLES "))";
+	sqlite3_stmt *st = NULL;
+	int rc, version = 0, objects = 0, ours = 0;
+
+	rc = sqlite3_prepare_v2(s->db, q, -1, &st, NULL);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		version = sqlite3_column_int(st, 0);
+		objects = sqlite3_column_int(st, 1);
+		ours = sqlite3_column_int(st, 2);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_NOTADB &&
+	    (rc & 0xff) != SQLITE_CORRUPT)
+		snprintf(err, errlen, "%s: cannot be read (%s)", path,
+		    sqlite3_errmsg(s->db));
+	else if (rc != SQLITE_OK)
+		snprintf(err, errlen, "%s: not a database or a damaged one (%s):"
+		    " refusing to start; the file is left as it is", path,
+		    sqlite3_errmsg(s->db));
+	else if (version == 0 && objects > 0)
+		snprintf(err, errlen, "%s: a database of another application"
+		    " (%d schema objects, none of them the hub's): refusing to"
+		    " start; the file is left as it is", path, objects);
+	else if (version > 0 && ours != STORE_NTABLES)
+		snprintf(err, errlen, "%s: schema version %d but not the hub's"
+		    " tables: refusing to start; the file is left as it is",
+		    path, version);
+	else
+		return 0;
+	return -1;
+}
+
+/* Open path into s->db; exclusive: WAL's index in this process's memory
+ * rather than in the -shm file. 0, or -1 with the reason in err and the
+ * SQLite result code in *code. */
+static int
+store_open_db(struct store *s, const char *path, int exclusive, int *code,
+    char *err, size_t errlen)
+{
+	*code = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL);
+	if (*code != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path,
+		    s->db ? sqlite3_errmsg(s->db) : "cannot open");
+		return -1;
+	}
+	sqlite3_busy_timeout(s->db, 2000);
+	if (exclusive)
+		sqlite3_exec(s->db, "PRAGMA locking_mode = EXCLUSIVE;", NULL,
+		    NULL, NULL);
+	if (store_identify(s, path, err, errlen) < 0)
+		goto err;
+	/* WAL lets panicctl read while the hub writes; FULL makes a commit
+	 * (and so a receipt to the board) survive a power cut too. */
+	if (sqlite3_exec(s->db, "PRAGMA journal_mode = WAL;"
+	    "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+	    NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(s->db));
+		goto err;
+	}
+	if (store_migrate(s, err, errlen) < 0)
+		goto err;
+	return 0;
+err:
+	*code = sqlite3_errcode(s->db) & 0xff;
+	sqlite3_close(s->db);
+	s->db = NULL;
+	return -1;
+}
+
 struct store *
 store_open(const char *path, char *err, size_t errlen)
 {
 	struct store *s = calloc(1, sizeof *s);
+	char first[256];
+	int code;
 
 	if (!s) {
 		snprintf(err, errlen, "%s: out of memory", path);
 		return NULL;
 	}
-	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "%s: %s", path,
-		    s->db ? sqlite3_errmsg(s->db) : "cannot open");
-		goto err_close;
-	}
-	/* WAL lets panicctl read while the hub writes; FULL makes a commit
-	 * (and so a receipt to the board) survive a power cut too. */
-	sqlite3_busy_timeout(s->db, 2000);
-	if (sqlite3_exec(s->db, "PRAGMA journal_mode = WAL;"
-	    "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
-	    NULL, NULL, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(s->db));
-		goto err_close;
-	}
-	if (store_migrate(s, err, errlen) < 0)
-		goto err_close;
+	err[0] = '\0';
+	if (store_open_db(s, path, 0, &code, err, errlen) == 0)
+		return s;
+	/* On a full disk a WAL database cannot even be read: its first
+	 * reader rebuilds the -shm index file, which takes new blocks. In
+	 * exclusive locking mode that index lives in memory, so the hub can
+	 * read its state and page from memory while writes fail. */
+	if (code != SQLITE_FULL && code != SQLITE_IOERR)
+		goto err;
+	snprintf(first, sizeof first, "%s", err);
+	if (store_open_db(s, path, 1, &code, err, errlen) < 0)
+		goto err;
+	snprintf(err, errlen, "%s, the disk may be full; opened in exclusive"
+	    " mode: panicctl cannot read the database until hubd restarts",
+	    first);
 	return s;
-
-err_close:
-	sqlite3_close(s->db);
+err:
 	free(s);
 	return NULL;
 }

@@ -15,8 +15,12 @@
 
 struct store;
 
-/* Open (creating or migrating) the database at path in WAL mode. Returns
- * NULL with the reason in err. */
+/* Open (creating or migrating) the database at path in WAL mode. A file
+ * that is not a SQLite database, or is another application's, is refused
+ * untouched. Returns NULL with the reason in err. On a disk too full to
+ * open it shared, it is opened in exclusive mode (other readers locked
+ * out): then the store is returned and err says so, to be logged; err is
+ * "" otherwise. */
 struct store *store_open(const char *path, char *err, size_t errlen);
 void store_close(struct store *s);
 /* The last SQLite error message, for the caller's log. */

@@ -50,3 +50,13 @@ $(BUILD)/tests/integration/test_hub_ackweb.o: ALL_CFLAGS += -Ihub
 $(BUILD)/tests/integration/test_%: $(BUILD)/tests/integration/test_%.o \
 		$(HARNESS_OBJS) $(COMMON_OBJS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
+
+# test_hub_disk preloads diskshim.so into hubd: a full or read-only disk
+# under the database on command. Built without the sanitizers: it only
+# forwards calls, and a preloaded library cannot bring its own runtime.
+DISKSHIM := $(BUILD)/tests/integration/diskshim.so
+$(DISKSHIM): tests/integration/diskshim.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -g -fPIC -shared -o $@ $< -ldl
+
+test-programs: $(DISKSHIM)

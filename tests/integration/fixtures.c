@@ -6,7 +6,10 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "proto.h"
@@ -48,20 +51,18 @@ fx_counter_conf(struct harness *h, const char *counter, const char *extra)
 	    counter, h->port, h_path(h, db), h_path(h, sock), extra ? extra : "");
 }
 
-pid_t
-fx_counter_start(struct harness *h, const char *counter)
+/* Wait for counter's retained "online" status from pid, which is killed
+ * if none comes. Returns pid or -1. */
+static pid_t
+counter_online(struct harness *h, const char *counter, pid_t pid)
 {
-	char conf[64], topic[PROTO_TOPIC_MAX];
+	char topic[PROTO_TOPIC_MAX];
 	const struct h_msg *m;
-	pid_t pid;
 
-	snprintf(conf, sizeof conf, "%s.conf", counter);
-	proto_topic_build(topic, sizeof topic, NULL, FX_SITE,
-	    PROTO_TOPIC_STATUS, counter);
-	pid = h_spawn(h, "counterd", "counterd", "-c", h_path(h, conf),
-	    (char *)NULL);
 	if (pid < 0)
 		return -1;
+	proto_topic_build(topic, sizeof topic, NULL, FX_SITE,
+	    PROTO_TOPIC_STATUS, counter);
 	while ((m = h_wait_msg(h, topic, 10000)) != NULL) {
 		struct proto_status st;
 
@@ -71,6 +72,16 @@ fx_counter_start(struct harness *h, const char *counter)
 	}
 	h_kill(h, pid, SIGKILL);
 	return -1;
+}
+
+pid_t
+fx_counter_start(struct harness *h, const char *counter)
+{
+	char conf[64];
+
+	snprintf(conf, sizeof conf, "%s.conf", counter);
+	return counter_online(h, counter, h_spawn(h, "counterd", "counterd",
+	    "-c", h_path(h, conf), (char *)NULL));
 }
 
 int
@@ -117,16 +128,15 @@ fx_notify_of(const char *const *notify, const char *id, int part)
 #define FX_N(id) fx_notify_of(notify, id, 0), fx_notify_of(notify, id, 1), \
 	fx_notify_of(notify, id, 2)
 
-const char *
-fx_hub_conf(struct harness *h, int step_ms, const char *policies,
-    const char *extra)
-{
-	return fx_hub_conf_notify(h, step_ms, policies, NULL, extra);
-}
+/* The one counter of fx_hub_conf. */
+#define FX_C1 "{ id = \"c1\"; label = \"1番窓口\"; zone = \"A\";" \
+	" floor = \"1F\"; location = \"入口右手\"; }"
 
-const char *
-fx_hub_conf_notify(struct harness *h, int step_ms, const char *policies,
-    const char *const *notify, const char *extra)
+/* hub.conf as fx_hub_conf_notify says, with counters the body of its
+ * list. */
+static const char *
+hub_conf(struct harness *h, int step_ms, const char *policies,
+    const char *const *notify, const char *extra, const char *counters)
 {
 	char def[1024];
 
@@ -158,15 +168,86 @@ fx_hub_conf_notify(struct harness *h, int step_ms, const char *policies,
 	    "  { id = \"r2\"; name = \"渡辺 陽子\"; roles = [ \"responder\" ];%s%s%s } );\n"
 	    "teams = ( { id = \"response\"; members = [ \"sup\", \"bak\", \"r2\" ]; } );\n"
 	    "zones = ( { id = \"A\"; name = \"1F 窓口A\"; } );\n"
-	    "counters = ( { id = \"c1\"; label = \"1番窓口\"; zone = \"A\";"
-	    " floor = \"1F\"; location = \"入口右手\"; } );\n"
+	    "counters = ( %s );\n"
 	    "shifts = ( { zone = \"A\"; days = [ \"mon\", \"tue\", \"wed\","
 	    " \"thu\", \"fri\", \"sat\", \"sun\" ]; from = \"00:00\";"
 	    " to = \"24:00\"; supervisor = \"sup\"; backup = \"bak\"; } );\n"
 	    "policies = (\n%s);\n"
 	    "%s\n",
 	    h_path(h, "hub.db"), h->port, FX_N("sup"), FX_N("bak"), FX_N("mgr"),
-	    FX_N("sec"), FX_N("fac"), FX_N("r2"), policies, extra ? extra : "");
+	    FX_N("sec"), FX_N("fac"), FX_N("r2"), counters, policies,
+	    extra ? extra : "");
+}
+
+const char *
+fx_hub_conf(struct harness *h, int step_ms, const char *policies,
+    const char *extra)
+{
+	return hub_conf(h, step_ms, policies, NULL, extra, FX_C1);
+}
+
+const char *
+fx_hub_conf_notify(struct harness *h, int step_ms, const char *policies,
+    const char *const *notify, const char *extra)
+{
+	return hub_conf(h, step_ms, policies, notify, extra, FX_C1);
+}
+
+const char *
+fx_hub_conf_boards(struct harness *h, int step_ms, int nboards)
+{
+	char list[FX_BOARDS_MAX * 64];
+	size_t n = 0;
+
+	list[0] = '\0';
+	for (int i = 1; i <= nboards && i <= FX_BOARDS_MAX; i++)
+		n += (size_t)snprintf(list + n, sizeof list - n, "%s{ id = \"c%d\";"
+		    " label = \"%d番窓口\"; zone = \"A\"; }", i > 1 ? ", " : "",
+		    i, i);
+	return hub_conf(h, step_ms, NULL, NULL, NULL, list);
+}
+
+pid_t
+fx_hub_spawn(struct harness *h)
+{
+	return h_spawn(h, "hubd", "hubd", "-c", h_path(h, "hub.conf"),
+	    (char *)NULL);
+}
+
+pid_t
+fx_board_spawn(struct harness *h, const char *counter)
+{
+	char conf[64], log[64];
+
+	snprintf(conf, sizeof conf, "%s.conf", counter);
+	snprintf(log, sizeof log, "counterd-%s", counter);
+	return h_spawn(h, log, "counterd", "-c", h_path(h, conf), (char *)NULL);
+}
+
+pid_t
+fx_board_start(struct harness *h, const char *counter)
+{
+	return counter_online(h, counter, fx_board_spawn(h, counter));
+}
+
+int
+fx_sim_edge(struct harness *h, const char *counter, const char *button,
+    int level, int64_t t_ns)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char sock[64], line[128];
+	int fd, n, rc;
+
+	snprintf(sock, sizeof sock, "%s.sock", counter);
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", h_path(h, sock));
+	n = snprintf(line, sizeof line, "%s %d %lld\n", button, level,
+	    (long long)t_ns);
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+		return -1;
+	rc = sendto(fd, line, (size_t)n, 0, (struct sockaddr *)&sa,
+	    sizeof sa) == n ? 0 : -1;
+	close(fd);
+	return rc;
 }
 
 pid_t
@@ -178,9 +259,7 @@ fx_hub_start(struct harness *h)
 
 	proto_topic_build(topic, sizeof topic, NULL, FX_SITE,
 	    PROTO_TOPIC_HUB_STATUS, NULL);
-	pid = h_spawn(h, "hubd", "hubd", "-c", h_path(h, "hub.conf"),
-	    (char *)NULL);
-	if (pid < 0)
+	if ((pid = fx_hub_spawn(h)) < 0)
 		return -1;
 	while ((m = h_wait_msg(h, topic, 10000)) != NULL) {
 		struct proto_hub_status st;

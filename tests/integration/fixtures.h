@@ -140,4 +140,30 @@ char *fx_line_of(const char *s, const char *prefix, char *buf, size_t size);
  * max of them into w. Returns how many. */
 int fx_words(char *line, char **w, int max);
 
+/* ---- added for the fault-injection driver (tests/faults) ---------------- */
+
+#define FX_BOARDS_MAX 8
+
+/* hub.conf as fx_hub_conf with default policies, but with counters c1 ..
+ * c<nboards> (at most FX_BOARDS_MAX), all in zone A. Returns the path. */
+const char *fx_hub_conf_boards(struct harness *h, int step_ms, int nboards);
+
+/* Start hubd (hub.conf) without waiting for anything: the broker may be
+ * down. Log hubd.log. Returns the pid or -1. */
+pid_t fx_hub_spawn(struct harness *h);
+
+/* Start counterd for counter (<counter>.conf) without waiting: the broker
+ * may be down. Log counterd-<counter>.log. Returns the pid or -1. */
+pid_t fx_board_spawn(struct harness *h, const char *counter);
+
+/* fx_board_spawn, then wait for the board's retained online status.
+ * Returns the pid or -1. */
+pid_t fx_board_start(struct harness *h, const char *counter);
+
+/* Send one edge to counter's sim socket: button at physical level, dated
+ * t_ns on CLOCK_MONOTONIC. Returns 0, or -1 with errno (ECONNREFUSED or
+ * ENOENT: no counterd reads the socket, so nothing was pressed). */
+int fx_sim_edge(struct harness *h, const char *counter, const char *button,
+    int level, int64_t t_ns);
+
 #endif

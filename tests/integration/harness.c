@@ -2,6 +2,7 @@
 #include "harness.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -491,27 +492,45 @@ h_wait_sql(struct harness *h, const char *db, int64_t want, int timeout_ms,
 	return 0;
 }
 
+int
+h_outbox_events(struct harness *h, const char *file, struct proto_event *evs,
+    int max)
+{
+	char err[512];
+	struct outbox *ob = outbox_open_readonly(h_path(h, file), NULL, err,
+	    sizeof err);
+	int n;
+
+	if (!ob)
+		return -1;
+	n = outbox_pending(ob, 0, evs, max);
+	outbox_close(ob);
+	return n;
+}
+
 int64_t
 h_outbox_count(struct harness *h, const char *file, const char *what)
 {
 	static struct proto_event evs[OUTBOX_PENDING_MAX];
 	char ids[OUTBOX_DISCREET_MAX][PROTO_ID_MAX], err[512];
-	struct outbox *ob = outbox_open_readonly(h_path(h, file), NULL, err,
-	    sizeof err);
+	struct outbox *ob;
 	int64_t n = 0;
+	int k;
 
-	if (!ob)
-		return -1;
-	if (strcmp(what, "events") == 0) {
-		n = outbox_count(ob);
-	} else if (strcmp(what, "discreet") == 0) {
-		n = outbox_discreet_list(ob, ids, OUTBOX_DISCREET_MAX);
-	} else {
-		int k = outbox_pending(ob, 0, evs, OUTBOX_PENDING_MAX);
-
+	if (strcmp(what, "events") != 0 && strcmp(what, "discreet") != 0) {
+		if ((k = h_outbox_events(h, file, evs, OUTBOX_PENDING_MAX)) < 0)
+			return -1;
 		for (int i = 0; i < k; i++)
 			n += strcmp(evs[i].id, what) == 0;
+		return n;
 	}
+	if (!(ob = outbox_open_readonly(h_path(h, file), NULL, err,
+	    sizeof err)))
+		return -1;
+	if (strcmp(what, "events") == 0)
+		n = outbox_count(ob);
+	else
+		n = outbox_discreet_list(ob, ids, OUTBOX_DISCREET_MAX);
 	outbox_close(ob);
 	return n;
 }
@@ -579,16 +598,50 @@ h_new(void)
 	return h;
 }
 
+/* The names of the process logs (*.log) in the temp dir, sorted; a
+ * NULL-terminated array to free with h_logs_free. Every process a test
+ * started has one, however many boards or restarts it ran. */
+static char **
+h_logs(struct harness *h)
+{
+	struct dirent **ents = NULL;
+	char **names;
+	int n = scandir(h->dir, &ents, NULL, alphasort), k = 0;
+
+	if (n < 0)
+		return NULL;
+	if ((names = calloc((size_t)n + 1, sizeof *names)) != NULL) {
+		for (int i = 0; i < n; i++) {
+			size_t len = strlen(ents[i]->d_name);
+
+			if (len > 4 && strcmp(ents[i]->d_name + len - 4,
+			    ".log") == 0)
+				names[k++] = strndup(ents[i]->d_name, len - 4);
+		}
+	}
+	for (int i = 0; i < n; i++)
+		free(ents[i]);
+	free(ents);
+	return names;
+}
+
+static void
+h_logs_free(char **names)
+{
+	for (int i = 0; names && names[i]; i++)
+		free(names[i]);
+	free(names);
+}
+
 /* Show the processes' logs as TAP comments: the runner prints a test's
  * output only when it failed, and then these say why. */
 static void
 h_dump_logs(struct harness *h)
 {
-	static const char *const logs[] = { "hubd", "counterd", "counterd2",
-	    "panicctl", "mosquitto", NULL };
+	char **logs = h_logs(h);
 
-	for (int i = 0; logs[i]; i++) {
-		char name[64], *s, *line, *save;
+	for (int i = 0; logs && logs[i]; i++) {
+		char name[300], *s, *line, *save;
 
 		snprintf(name, sizeof name, "%s.log", logs[i]);
 		if (!(s = h_read(h, name)))
@@ -598,19 +651,21 @@ h_dump_logs(struct harness *h)
 			fprintf(stderr, "# %s| %s\n", logs[i], line);
 		free(s);
 	}
+	h_logs_free(logs);
 }
 
-/* 1 if a process log holds a sanitizer report. */
+/* 1 if a process log (the broker's aside) holds a sanitizer report. */
 static int
 h_sanitizer_report(struct harness *h)
 {
-	static const char *const logs[] = { "hubd", "counterd", "counterd2",
-	    "panicctl", "check", "check2", NULL };
+	char **logs = h_logs(h);
 	int found = 0;
 
-	for (int i = 0; logs[i]; i++) {
-		char name[64], *s;
+	for (int i = 0; logs && logs[i]; i++) {
+		char name[300], *s;
 
+		if (strcmp(logs[i], "mosquitto") == 0)
+			continue;
 		snprintf(name, sizeof name, "%s.log", logs[i]);
 		if (!(s = h_read(h, name)))
 			continue;
@@ -621,6 +676,7 @@ h_sanitizer_report(struct harness *h)
 		}
 		free(s);
 	}
+	h_logs_free(logs);
 	return found;
 }
 
@@ -652,7 +708,8 @@ h_free(struct harness *h)
 	h_broker_stop(h);
 	if (h_sanitizer_report(h))
 		rc = -1;
-	h_dump_logs(h);
+	if (!h->quiet || rc < 0)
+		h_dump_logs(h);
 	if (!getenv("HARNESS_KEEP"))
 		sys_rm_tree(h->dir);
 	else

@@ -34,6 +34,7 @@ struct harness {
 	struct mqtt *obs;		/* observer: subscribed to "#" */
 	struct h_msg *msgs;
 	size_t nmsgs, cap;
+	int quiet;			/* h_free: no logs unless it fails */
 };
 
 /* Make the temp dir, start the broker, connect the observer. Returns NULL
@@ -110,6 +111,12 @@ int h_wait_sql(struct harness *h, const char *db, int64_t want,
  * awaiting a receipt), "discreet" (incidents kept dark) or an event id (1
  * while it awaits its receipt). -1 if the file cannot be read. */
 int64_t h_outbox_count(struct harness *h, const char *file, const char *what);
+
+/* Up to max events awaiting a receipt in a board's outbox file, read as
+ * h_outbox_count does, into evs (oldest first). Returns how many, or -1. */
+struct proto_event;
+int h_outbox_events(struct harness *h, const char *file,
+    struct proto_event *evs, int max);
 
 /* Wait until h_outbox_count gives want. Returns 1, or 0 after printing
  * what it got. */
