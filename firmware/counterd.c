@@ -50,6 +50,9 @@ struct counterd {
 	char t_event[PROTO_TOPIC_MAX];
 	char t_status[PROTO_TOPIC_MAX];
 	char t_feedback[PROTO_TOPIC_MAX];
+	char t_hub_status[PROTO_TOPIC_MAX];
+	int hub_online;			/* the hub's retained status: -1 not
+					   heard, 0 offline, 1 online */
 	char boot[PROTO_ID_MAX];	/* boot of new ids, as last announced */
 	int64_t ob_retry_at_ms;		/* memory-only outbox: next try, -1 */
 	struct pollfd pfd[PFD_MAX];
@@ -486,12 +489,45 @@ counterd_receipt(struct counterd *d, const struct proto_feedback *fb)
 	}
 }
 
+/* The hub's status. A hub that comes back may have died with events it
+ * had taken from the broker but not stored: re-send what awaits a receipt
+ * now rather than at the end of a back-off of up to 30 s. */
+static void
+counterd_hub_status(struct counterd *d, const struct mqtt_ev *ev,
+    int64_t now_ms)
+{
+	struct proto_hub_status hs;
+	const char *why = NULL;
+	int was = d->hub_online;
+
+	if (ev->len == 0)
+		return;		/* retained status cleared */
+	if (proto_decode_hub_status((const char *)ev->payload, ev->len, &hs,
+	    &why) < 0) {
+		log_warnx("hub status: rejected: %s", why ? why : "invalid");
+		return;
+	}
+	d->hub_online = hs.online != 0;
+	if (was == 0 && d->hub_online) {
+		log_info("hub online again: re-sending what awaits a receipt");
+		d->resend_after = 0;
+		d->resend_ms = RESEND_MIN_MS;
+		d->resend_at_ms = now_ms;
+	} else if (was != d->hub_online) {
+		log_info("hub %s", d->hub_online ? "online" : "offline");
+	}
+}
+
 static void
 counterd_message(struct counterd *d, const struct mqtt_ev *ev, int64_t now_ms)
 {
 	struct proto_feedback fb;
 	const char *why = NULL;
 
+	if (strcmp(ev->topic, d->t_hub_status) == 0) {
+		counterd_hub_status(d, ev, now_ms);
+		return;
+	}
 	if (strcmp(ev->topic, d->t_feedback) != 0) {
 		log_debug("mqtt: ignored message on %s", ev->topic);
 		return;
@@ -781,7 +817,9 @@ counterd_topics(struct counterd *d)
 	    proto_topic_build(d->t_status, sizeof d->t_status, c->topic_prefix,
 	    c->site, PROTO_TOPIC_STATUS, c->counter) < 0 ||
 	    proto_topic_build(d->t_feedback, sizeof d->t_feedback,
-	    c->topic_prefix, c->site, PROTO_TOPIC_FEEDBACK, c->counter) < 0)
+	    c->topic_prefix, c->site, PROTO_TOPIC_FEEDBACK, c->counter) < 0 ||
+	    proto_topic_build(d->t_hub_status, sizeof d->t_hub_status,
+	    c->topic_prefix, c->site, PROTO_TOPIC_HUB_STATUS, NULL) < 0)
 		fatalx("config: cannot build topics for %s/%s", c->site,
 		    c->counter);
 }
@@ -808,7 +846,8 @@ counterd_open_mqtt(struct counterd *d)
 		fatalx("status: cannot encode the Last Will");
 	if (!(d->mqtt = mqtt_new(&o)))
 		fatalx("mqtt: %s", mqtt_error());
-	if (mqtt_subscribe(d->mqtt, d->t_feedback, 1) < 0)
+	if (mqtt_subscribe(d->mqtt, d->t_feedback, 1) < 0 ||
+	    mqtt_subscribe(d->mqtt, d->t_hub_status, 1) < 0)
 		fatal("mqtt: subscribe");
 	d->pfd[PFD_MQTT] = (struct pollfd){ .fd = mqtt_fd(d->mqtt),
 	    .events = POLLIN };
@@ -920,6 +959,7 @@ main(int argc, char **argv)
 	    d.conf.site, d.conf.counter, outbox_boot(d.ob),
 	    d.conf.backend == CONF_GPIO_SIM ? d.conf.sim_socket : "gpiod");
 	d.hb_at_ms = d.resend_at_ms = -1;
+	d.hub_online = -1;
 	d.resend_ms = RESEND_MIN_MS;
 	counterd_loop(&d, o.path);
 	counterd_teardown(&d);

@@ -344,6 +344,50 @@ test_panicctl_shows_waiting_press(void **state)
 	assert_true(h_wait_outbox(h, "c1.outbox", "events", 0, 5000));
 }
 
+/* Play hubd's retained status, online or not (its Last Will says not). */
+static void
+hub_status(struct harness *h, int online)
+{
+	struct proto_hub_status hs = { .online = online,
+	    .at_ms = online ? clock_wall_ms() : 0 };
+	char topic[PROTO_TOPIC_MAX], buf[256];
+	int n;
+
+	snprintf(hs.site, sizeof hs.site, FX_SITE);
+	snprintf(hs.version, sizeof hs.version, "0.1");
+	assert_true(proto_topic_build(topic, sizeof topic, "panic", FX_SITE,
+	    PROTO_TOPIC_HUB_STATUS, NULL) > 0);
+	assert_true((n = proto_encode_hub_status(&hs, buf, sizeof buf)) > 0);
+	assert_int_equal(h_publish(h, topic, buf, (size_t)n, 1, 1), 0);
+}
+
+/* A hub that died may have taken events from the broker without storing
+ * them. When it is back (its status turns from offline to online) the
+ * board sends what awaits a receipt at once, not when its back-off ends
+ * (2 s after the first send here, up to 30 s later on). */
+static void
+test_hub_back_online_resends_at_once(void **state)
+{
+	struct harness *h = *state;
+	struct proto_event ev, again;
+	int64_t t0;
+
+	hub_status(h, 0);
+	assert_true(fx_counter_start(h, "c1") > 0);
+	assert_true(h_wait_log(h, "counterd", "hub offline", 5000));
+	assert_int_equal(fx_press(h, "c1", 50), 0);
+	assert_int_equal(fx_next_event(h, "c1", &ev, 5000), 0);
+	assert_int_equal(ev.attempt, 1);
+	t0 = clock_mono_ms();
+	hub_status(h, 1);
+	assert_int_equal(fx_next_event(h, "c1", &again, 5000), 0);
+	assert_string_equal(again.id, ev.id);
+	assert_int_equal(again.attempt, 2);
+	/* well before the back-off's 2 s */
+	assert_true(clock_mono_ms() - t0 < 1500);
+	assert_true(h_wait_log(h, "counterd", "hub online again", 1000));
+}
+
 int
 main(void)
 {
@@ -355,6 +399,7 @@ main(void)
 		T(test_state_sent_while_disconnected_arrives),
 		T(test_starts_without_outbox),
 		T(test_panicctl_shows_waiting_press),
+		T(test_hub_back_online_resends_at_once),
 	};
 #undef T
 
