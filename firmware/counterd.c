@@ -639,11 +639,32 @@ counterd_reload(struct counterd *d, const char *path)
 
 /* ---- the loop -------------------------------------------------------- */
 
+/* Edges that came while the loop was busy (publishing, committing) are
+ * read before the buttons' timers move on to now: a button never goes
+ * back in time, so an edge read after its timer would be dated late, and
+ * a release read late would lengthen the hold it ends. */
+static void
+counterd_gpio_pending(struct counterd *d)
+{
+	struct pollfd *p = d->pfd + PFD_GPIO;
+	nfds_t n = (nfds_t)(d->npfd - PFD_GPIO);
+
+	if (n == 0 || poll(p, n, 0) <= 0)
+		return;
+	for (nfds_t i = 0; i < n; i++)
+		if (p[i].revents & (POLLIN | POLLERR))
+			counterd_gpio(d, p[i].fd);
+}
+
 static void
 counterd_due(struct counterd *d)
 {
 	struct button_event be[BUTTON_EV_MAX];
-	int64_t now_ns = clock_mono_ns(), now_ms = now_ns / NS_PER_MS;
+	int64_t now_ns, now_ms;
+
+	counterd_gpio_pending(d);
+	now_ns = clock_mono_ns();
+	now_ms = now_ns / NS_PER_MS;
 
 	for (unsigned i = 0; i < d->conf.nbuttons; i++)
 		counterd_gestures(d, i, be, button_tick(&d->buttons[i], now_ns, be),

@@ -229,12 +229,13 @@ db_incident_call(sqlite3_stmt *st, void *cbp)
 	const struct db_first *fa;
 
 	db_incident_row(st, &inc);
-	inc.escalated = sqlite3_column_int(st, 18) != 0 ||
+	/* bsearch must not be given a NULL array, even an empty one */
+	inc.escalated = sqlite3_column_int(st, 18) != 0 || (cb->x->nesc &&
 	    bsearch(&inc.id, cb->x->esc, cb->x->nesc, sizeof *cb->x->esc,
-	    db_cmp_id) != NULL;
+	    db_cmp_id) != NULL);
 	/* the struct starts with its id */
-	fa = bsearch(&inc.id, cb->x->first, cb->x->nfirst,
-	    sizeof *cb->x->first, db_cmp_id);
+	fa = cb->x->nfirst ? bsearch(&inc.id, cb->x->first, cb->x->nfirst,
+	    sizeof *cb->x->first, db_cmp_id) : NULL;
 	memcpy(inc.first_ack, fa ? fa->person : "", fa ? sizeof fa->person : 1);
 	return cb->fn(cb->arg, &inc);
 }
