@@ -13,6 +13,7 @@
 #include "incident.h"
 #include "mqtt.h"
 #include "proto.h"
+#include "ratelim.h"
 #include "store.h"
 #include "timers.h"
 
@@ -31,6 +32,7 @@
 #define HUB_IDS_BLOCK		(2 * HUB_MSGS_PER_TURN)
 #define HUB_IDS_KEY		"incident_ids_reserved"
 #define HUB_UNKNOWN_COUNTERS_MAX 32	/* boards not in the config watched */
+#define HUB_REJECT_LOGS		20	/* bad messages logged a minute */
 
 struct web;
 
@@ -133,6 +135,7 @@ struct hub {
 	struct hub_counter **counters;
 	unsigned ncounters, capcounters;
 	struct hub_stats stats;
+	struct ratelim reject_lim;	/* logging of bad messages */
 	/* receipts wait for the commit of the events they confirm */
 	struct proto_feedback receipts[HUB_RECEIPTS_MAX];
 	char receipt_counter[HUB_RECEIPTS_MAX][PROTO_ID_MAX];

@@ -10,19 +10,40 @@
 
 #include "clock.h"
 #include "log.h"
+#include "ratelim.h"
 
+/* Counted always; logged and stored as a "reject" row at most
+ * HUB_REJECT_LOGS a minute: a board (or anyone the broker lets publish)
+ * sending junk by the thousand must not fill the hub's log or its disk. */
 static void
 inbox_reject(struct hub *h, const char *topic, const char *why, int security)
 {
-	if (security) {
+	uint64_t quiet;
+	char line[128];
+
+	if (security)
 		h->stats.security++;
+	else
+		h->stats.malformed++;
+	if (!h->reject_lim.window_ms)
+		h->reject_lim = (struct ratelim){ .window_ms = 60000,
+		    .burst = HUB_REJECT_LOGS };
+	if (!ratelim_take(&h->reject_lim, clock_mono_ms(), &quiet))
+		return;
+	if (quiet) {
+		snprintf(line, sizeof line, "%" PRIu64 " more messages refused "
+		    "or dropped in the last minute, not logged one by one",
+		    quiet);
+		log_warnx("inbox: %s", line);
+		engine_check(h, store_log(h->store, clock_wall_ms(), "reject",
+		    0, NULL, line, strlen(line)), "log");
+	}
+	if (security)
 		log_warnx("inbox: %s: refused (security, %" PRIu64 " so far): %s",
 		    topic, h->stats.security, why);
-	} else {
-		h->stats.malformed++;
+	else
 		log_warnx("inbox: %s: dropped (malformed, %" PRIu64 " so far): %s",
 		    topic, h->stats.malformed, why);
-	}
 	engine_check(h, store_log(h->store, clock_wall_ms(), "reject", 0, topic,
 	    why, strlen(why)), "log");
 }

@@ -18,6 +18,7 @@
 #include "clock.h"
 #include "hub.h"
 #include "log.h"
+#include "ratelim.h"
 #include "web_form.h"
 #include "web_page.h"
 
@@ -46,9 +47,7 @@ struct web {
 	unsigned used_next;
 	int64_t evicted_s;
 	uint64_t pages, actions, refused;
-	int64_t noise_from_ms;		/* this minute's window */
-	unsigned noise_logged;
-	uint64_t noise_quiet;		/* refusals not logged in it */
+	struct ratelim noise;		/* refusals of junk, logged */
 };
 
 /* One request: its body as it arrives. */
@@ -136,22 +135,13 @@ web_tx(struct web *w)
 static int
 web_noise_log(struct web *w)
 {
-	int64_t now = clock_mono_ms();
+	uint64_t quiet;
+	int ok = ratelim_take(&w->noise, clock_mono_ms(), &quiet);
 
-	if (now - w->noise_from_ms >= WEB_NOISE_MS) {
-		if (w->noise_quiet)
-			log_warnx("web: %" PRIu64 " more refusals not logged in "
-			    "the last minute", w->noise_quiet);
-		w->noise_from_ms = now;
-		w->noise_logged = 0;
-		w->noise_quiet = 0;
-	}
-	if (w->noise_logged < WEB_NOISE_LOGS) {
-		w->noise_logged++;
-		return 1;
-	}
-	w->noise_quiet++;
-	return 0;
+	if (quiet)
+		log_warnx("web: %" PRIu64 " more refusals not logged in the "
+		    "last minute", quiet);
+	return ok;
 }
 
 /* A refusal: counted, logged with the reason (never with a link's
@@ -650,6 +640,8 @@ web_start(struct hub *h, char *err, size_t errlen)
 		return -1;
 	}
 	w->h = h;
+	w->noise = (struct ratelim){ .window_ms = WEB_NOISE_MS,
+	    .burst = WEB_NOISE_LOGS };
 	/* the page's one inline style sheet and nothing else may load */
 	snprintf(w->csp, sizeof w->csp, "default-src 'none'; style-src '%s'; "
 	    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
