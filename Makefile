@@ -30,7 +30,7 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -MMD -MP $(WARN) $(CFLAGS) $(SANFLAGS) \
 	     -Icommon $(PKG_CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 
-COMMON_OBJS := $(addprefix $(BUILD)/common/, log.o clock.o proto.o mqtt.o \
+COMMON_OBJS := $(addprefix $(BUILD)/common/, log.o clock.o proto.o mqtt.o login.o \
 	cfg.o daemon_opts.o)
 
 PROGRAMS := $(BIN)/counterd $(BIN)/hubd $(BIN)/panicctl
