@@ -23,8 +23,9 @@ inbox_reject(struct hub *h, const char *topic, const char *why, int security)
 		log_warnx("inbox: %s: dropped (malformed, %" PRIu64 " so far): %s",
 		    topic, h->stats.malformed, why);
 	}
-	engine_check(h, store_log(h->store, clock_wall_ms(), "reject", 0, topic,
-	    why, strlen(why)), "log");
+	/* "security" rows are what `panicctl status` counts */
+	engine_check(h, store_log(h->store, clock_wall_ms(), security ?
+	    "security" : "reject", 0, topic, why, strlen(why)), "log");
 }
 
 static void

@@ -141,7 +141,7 @@ test_reply_from_stranger_refused(void **state)
 	assert_true(h_wait_log(h, "hubd", "refused (security, 70 so far): reply"
 	    " from a person not in the config", 5000));
 	assert_true(h_wait_sql(h, "hub.db", 70, 5000, "SELECT count(*) FROM log"
-	    " WHERE kind = 'reject' AND topic LIKE 'panic/t/pager/mallory%%'"));
+	    " WHERE kind = 'security' AND topic LIKE 'panic/t/pager/mallory%%'"));
 	assert_int_equal(fx_pages_to(h, "sup"), 1);	/* no cancel */
 	assert_int_equal(h_count(h, FEEDBACK), feedback);
 	assert_int_equal(h_sql_int(h, "hub.db", "SELECT count(*) FROM incidents"
