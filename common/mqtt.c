@@ -60,7 +60,6 @@ struct mqtt {
 	/* shared with Paho's threads */
 	pthread_mutex_t lock;
 	struct mqtt_qitem *head, *tail;
-	char ssl_error[120];		/* OpenSSL's last word, for the log */
 };
 
 #define MQTT_LIB_PLAIN	"libpaho-mqtt3a.so.1"
@@ -292,43 +291,17 @@ mqtt__on_connect(void *ctx, MQTTAsync_successData *resp)
 	mqtt__push_simple(ctx, MQTT_EV_CONNECTED, 0, NULL);
 }
 
-/* Paho hands OpenSSL's error queue here, one line at a time, before it
- * reports the failed connect: keep the last line (the reason, such as
- * "certificate verify failed") for that report. */
-static int
-mqtt__on_ssl_error(const char *str, size_t len, void *ctx)
-{
-	struct mqtt *m = ctx;
-	const char *why = str;
-
-	/* "error:0A000086:SSL routines::certificate verify failed\n": the
-	 * text after the last colon is what a reader needs */
-	for (size_t i = 0; i < len; i++)
-		if (str[i] == ':' && i + 1 < len)
-			why = str + i + 1;
-	len -= (size_t)(why - str);
-	while (len > 0 && (why[len - 1] == '\n' || why[len - 1] == ' '))
-		len--;
-	pthread_mutex_lock(&m->lock);
-	snprintf(m->ssl_error, sizeof m->ssl_error, "%.*s", (int)len, why);
-	pthread_mutex_unlock(&m->lock);
-	return 0;
-}
-
 static void
 mqtt__on_connect_failure(void *ctx, MQTTAsync_failureData *resp)
 {
-	struct mqtt *m = ctx;
-	char why[160 + sizeof m->ssl_error];
+	char why[128];
 
-	pthread_mutex_lock(&m->lock);
-	snprintf(why, sizeof why, "connect failed (code %d%s%s)%s%s",
+	/* Paho says no more than "TCP/TLS connect failure" for a broker
+	 * certificate we refuse; the broker's log says "unknown ca" */
+	snprintf(why, sizeof why, "connect failed (code %d%s%s)",
 	    resp ? resp->code : 0, resp && resp->message ? ": " : "",
-	    resp && resp->message ? resp->message : "",
-	    m->ssl_error[0] ? ": TLS: " : "", m->ssl_error);
-	m->ssl_error[0] = '\0';
-	pthread_mutex_unlock(&m->lock);
-	mqtt__push_simple(m, MQTT_EV_CONNECT_FAILED, 0, why);
+	    resp && resp->message ? resp->message : "");
+	mqtt__push_simple(ctx, MQTT_EV_CONNECT_FAILED, 0, why);
 }
 
 struct mqtt *
@@ -498,8 +471,6 @@ mqtt_connect(struct mqtt *m)
 		so.privateKey = m->key_file;
 		so.enableServerCertAuth = !m->no_verify;
 		so.verify = !m->no_verify;
-		so.ssl_error_cb = mqtt__on_ssl_error;
-		so.ssl_error_context = m;
 		co.ssl = &so;
 	}
 	if (m->has_will) {
