@@ -73,7 +73,7 @@ test-asan: deps
 
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@bash tools/demo $(BIN)
+	@bash tools/demo $(if $(TLS),--tls) $(BIN)
 
 clean:
 	rm -rf build bin $(BUILD) $(BIN)
