@@ -31,7 +31,7 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -MMD -MP $(WARN) $(CFLAGS) $(SANFLAGS) \
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 
 COMMON_OBJS := $(addprefix $(BUILD)/common/, log.o clock.o proto.o mqtt.o \
-	cfg.o daemon_opts.o ratelim.o)
+	login.o cfg.o daemon_opts.o ratelim.o)
 
 PROGRAMS := $(BIN)/counterd $(BIN)/hubd $(BIN)/panicctl
 
@@ -74,7 +74,7 @@ test-asan: deps
 
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@bash tools/demo $(BIN)
+	@bash tools/demo $(if $(TLS),--tls) $(BIN)
 
 clean:
 	rm -rf build bin $(BUILD) $(BIN)

@@ -166,22 +166,12 @@ cfg_apply_one(const struct cfg_knob *k, const config_setting_t *s,
 }
 
 int
-cfg_apply(const config_setting_t *group, const struct cfg_knob *table,
+cfg_apply_part(const config_setting_t *group, const struct cfg_knob *table,
     void *obj, const char *file, char *err, size_t errlen)
 {
-	if (group) {
-		int n = config_setting_length(group);
-
-		if (!config_setting_is_group(group))
-			return cfg_fail(err, errlen, group, file,
-			    "expected a group { ... }");
-		for (int i = 0; i < n; i++) {
-			config_setting_t *c = config_setting_get_elem(group, (unsigned)i);
-
-			if (!cfg_find(table, config_setting_name(c)))
-				return cfg_fail(err, errlen, c, file, "unknown key");
-		}
-	}
+	if (group && !config_setting_is_group(group))
+		return cfg_fail(err, errlen, group, file,
+		    "expected a group { ... }");
 	for (const struct cfg_knob *k = table; k->name; k++) {
 		config_setting_t *s = group ?
 		    config_setting_get_member(group, k->name) : NULL;
@@ -190,4 +180,21 @@ cfg_apply(const config_setting_t *group, const struct cfg_knob *table,
 			return -1;
 	}
 	return 0;
+}
+
+int
+cfg_apply(const config_setting_t *group, const struct cfg_knob *table,
+    void *obj, const char *file, char *err, size_t errlen)
+{
+	if (group && config_setting_is_group(group)) {
+		int n = config_setting_length(group);
+
+		for (int i = 0; i < n; i++) {
+			config_setting_t *c = config_setting_get_elem(group, (unsigned)i);
+
+			if (!cfg_find(table, config_setting_name(c)))
+				return cfg_fail(err, errlen, c, file, "unknown key");
+		}
+	}
+	return cfg_apply_part(group, table, obj, file, err, errlen);
 }

@@ -37,6 +37,11 @@ int cfg_read(config_t *cf, const char *path, char *err, size_t errlen);
 int cfg_apply(const config_setting_t *group, const struct cfg_knob *table,
     void *obj, const char *file, char *err, size_t errlen);
 
+/* cfg_apply without the check for unknown keys: group's keys not in
+ * table are the caller's (a section read by two tables). */
+int cfg_apply_part(const config_setting_t *group, const struct cfg_knob *table,
+    void *obj, const char *file, char *err, size_t errlen);
+
 /* Format "file:line: key: reason" for setting s into err; returns -1 so a
  * caller can `return cfg_fail(...)`. file is used when s has none. */
 int cfg_fail(char *err, size_t errlen, const config_setting_t *s,

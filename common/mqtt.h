@@ -39,8 +39,14 @@ struct mqtt_opts {
 	int reconnect_max_ms;		/* 0: default 5000 */
 	int max_inflight;		/* 0: default 1024 */
 	int tls;			/* 1: ssl:// (the TLS library is
-					 * loaded); TLS options come with the
-					 * security issue */
+					 * loaded) */
+	/* TLS only. The broker's certificate chain and host name are always
+	 * checked unless no_verify is set (never by default: a daemon's
+	 * config has to say verify = false). */
+	const char *ca_file;		/* CAs to trust; NULL: the system's */
+	const char *cert_file;		/* client certificate; NULL: none */
+	const char *key_file;		/* its key; NULL: in cert_file */
+	int no_verify;
 };
 
 enum mqtt_ev_type {
@@ -103,6 +109,10 @@ int64_t mqtt_timeout_ms(const struct mqtt *m, int64_t now_ms);
 void mqtt_service(struct mqtt *m, int64_t now_ms);
 
 int mqtt_is_connected(const struct mqtt *m);
+
+/* 1 if host names this machine (localhost, 127.0.0.0/8, ::1): plain TCP
+ * there crosses no network. The daemons warn about plain TCP elsewhere. */
+int mqtt_host_is_loopback(const char *host);
 
 /* Disconnect cleanly (the Will is not sent), waiting at most timeout_ms for
  * queued publishes. Only for shutdown: it blocks. */

@@ -8,6 +8,7 @@
 
 #include "cfg.h"
 #include "log.h"
+#include "login.h"
 
 #define K_INT(n, st, f, d, lo, hi) { .name = n, .type = CFG_INT, \
 	.off = offsetof(st, f), .def = d, .min = lo, .max = hi }
@@ -58,8 +59,7 @@ static const struct cfg_knob broker_knobs[] = {
 	K_INT("keepalive_s", struct conf, keepalive_s, 15, 2, 600),
 	/* not K_ID: the default "counterd-<site>-<counter>" may pass 32 */
 	K_STR("client_id", struct conf, client_id, NULL),
-	K_STR("username", struct conf, username, NULL),
-	K_STR("password", struct conf, password, NULL),
+	LOGIN_KNOB_SKIPS,
 	{ .name = NULL }
 };
 
@@ -398,6 +398,7 @@ conf_groups(const config_setting_t *root, struct conf *c,
 	int backend = CONF_GPIO_SIM;
 
 	if (cfg_apply(broker, broker_knobs, c, x->file, x->err, x->errlen) < 0 ||
+	    login_read(broker, 0, &c->login, x->file, x->err, x->errlen) < 0 ||
 	    cfg_apply(gpio, gpio_knobs, c, x->file, x->err, x->errlen) < 0 ||
 	    (gpio && conf_enum(gpio, "backend", backend_names, CONF_GPIO_SIM,
 	    &backend, x) < 0))
@@ -569,12 +570,7 @@ conf_print_top(const struct conf *c, FILE *f)
 	conf_print_str(f, "host", c->host, " ");
 	fprintf(f, "port = %d; keepalive_s = %d;\n\t", c->port, c->keepalive_s);
 	conf_print_str(f, "client_id", c->client_id, "\n");
-	if (c->username[0]) {
-		fputs("\t", f);
-		conf_print_str(f, "username", c->username, "\n");
-	}
-	if (c->password[0])
-		fputs("\t# password is set\n", f);
+	login_print(&c->login, f, "\t", "\n");
 	fputs("};\n", f);
 	conf_print_str(f, "outbox", c->outbox, "\n");
 	fprintf(f, "heartbeat_s = %d; confirm_timeout_s = %d;\n",

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "button.h"
+#include "login.h"
 #include "proto.h"
 
 #define CONF_BUTTONS_MAX	PROTO_LIST_MAX
@@ -58,8 +59,8 @@ struct conf {
 	char host[CONF_NAME_MAX];
 	int port, keepalive_s;
 	char client_id[PROTO_ID_MAX + 80];
-	char username[CONF_NAME_MAX];
-	char password[CONF_NAME_MAX];
+	struct login login;		/* TLS, identity; counterd reads the
+					 * secrets (login_secrets) */
 	char outbox[CONF_PATH_MAX];
 	int heartbeat_s, confirm_timeout_s;
 	int log_level;			/* enum log_level */

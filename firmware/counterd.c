@@ -624,6 +624,7 @@ counterd_reload(struct counterd *d, const char *path)
 	}
 	memcpy(&merged, &d->conf, sizeof merged);
 	counterd_conf_soft(&merged, &fresh);
+	login_wipe(&merged.login);	/* fresh has not read the secret */
 	if (memcmp(&merged, &fresh, sizeof merged) != 0)
 		log_warnx("config: %s: wiring, lines, names, broker or paths "
 		    "changed; restart counterd to apply them", path);
@@ -851,11 +852,10 @@ counterd_open_mqtt(struct counterd *d)
 	char will[PROTO_MAX_PAYLOAD];
 	int len = counterd_status(d, 0, 0, will, sizeof will);
 	struct mqtt_will w = { d->t_status, will, (size_t)len, 1, 1 };
+	const char *risk = login_risk(&d->conf.login, d->conf.host);
 	struct mqtt_opts o = {
 		.host = d->conf.host, .port = d->conf.port,
 		.client_id = d->conf.client_id,
-		.username = d->conf.username[0] ? d->conf.username : NULL,
-		.password = d->conf.password[0] ? d->conf.password : NULL,
 		.keepalive_s = d->conf.keepalive_s,
 		/* a stable client id and a kept session: the broker holds the
 		 * QoS 1 feedback sent while we were away (docs/FIRMWARE.md) */
@@ -865,6 +865,7 @@ counterd_open_mqtt(struct counterd *d)
 
 	if (len < 0)
 		fatalx("status: cannot encode the Last Will");
+	login_opts(&d->conf.login, &o);
 	if (!(d->mqtt = mqtt_new(&o)))
 		fatalx("mqtt: %s", mqtt_error());
 	if (mqtt_subscribe(d->mqtt, d->t_feedback, 1) < 0 ||
@@ -872,6 +873,8 @@ counterd_open_mqtt(struct counterd *d)
 		fatal("mqtt: subscribe");
 	d->pfd[PFD_MQTT] = (struct pollfd){ .fd = mqtt_fd(d->mqtt),
 	    .events = POLLIN };
+	if (risk)
+		log_warnx("mqtt: %s:%d: %s", d->conf.host, d->conf.port, risk);
 	mqtt_connect(d->mqtt);
 }
 
@@ -932,6 +935,7 @@ counterd_teardown(struct counterd *d)
 		mqtt_disconnect(d->mqtt, 100);
 	}
 	mqtt_free(d->mqtt);
+	login_wipe(&d->conf.login);
 	for (unsigned i = 0; i < d->conf.noutputs; i++)
 		gpio_output_set(d->gpio, i, 0);
 	if (outbox_flush(d->ob) > 0)
@@ -957,7 +961,8 @@ main(int argc, char **argv)
 		return rc;
 	d.debug = o.debug;
 	log_init("counterd", LOG_LVL_INFO, 0);
-	if (conf_load(&d.conf, o.path, err, sizeof err) < 0) {
+	if (conf_load(&d.conf, o.path, err, sizeof err) < 0 ||
+	    login_secrets(&d.conf.login, o.path, err, sizeof err) < 0) {
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}

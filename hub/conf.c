@@ -42,10 +42,7 @@ static const struct cfg_knob conf_broker_knobs[] = {
 	  0, 30, 5, 3600, NULL },
 	{ "client_id", CFG_ID, offsetof(struct conf_broker, client_id),
 	  PROTO_ID_MAX, 0, 0, 0, 0, NULL },
-	{ "username", CFG_STR, offsetof(struct conf_broker, username),
-	  CONF_CONTACT_MAX, 0, 0, 0, 0, NULL },
-	{ "password", CFG_STR, offsetof(struct conf_broker, password),
-	  CONF_CONTACT_MAX, 0, 0, 0, 0, NULL },
+	LOGIN_KNOB_SKIPS,
 	KNOB_END
 };
 
@@ -326,7 +323,8 @@ conf_read_groups(struct hub_conf *c, const config_setting_t *root, char *err,
 	const config_setting_t *g;
 
 	g = config_setting_get_member(root, "broker");
-	if (cfg_apply(g, conf_broker_knobs, &c->broker, c->file, err, errlen) < 0)
+	if (cfg_apply(g, conf_broker_knobs, &c->broker, c->file, err, errlen) < 0 ||
+	    login_read(g, 0, &c->broker.login, c->file, err, errlen) < 0)
 		return -1;
 	if (!c->broker.client_id[0])
 		snprintf(c->broker.client_id, sizeof c->broker.client_id,
@@ -457,7 +455,7 @@ conf_free(struct hub_conf *c)
 	if (!c)
 		return;
 	/* keep the broker password out of freed memory */
-	memset(c->broker.password, 0, sizeof c->broker.password);
+	login_wipe(&c->broker.login);
 	memset(c->web.key, 0, sizeof c->web.key);
 	for (unsigned i = 0; i < c->nchannels; i++) {
 		memset(c->channels[i].token, 0, sizeof c->channels[i].token);

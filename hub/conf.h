@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "login.h"
 #include "proto.h"
 
 #define CONF_PEOPLE_MAX		256
@@ -165,8 +166,10 @@ struct conf_broker {
 	int port;
 	int keepalive_s;
 	char client_id[PROTO_ID_MAX];
-	char username[CONF_CONTACT_MAX];
-	char password[CONF_CONTACT_MAX];
+	/* TLS and the hub's identity. hub_conf_load reads no secret (panicctl
+	 * loads this file too, and must not need the hub's password): hubd
+	 * calls login_secrets. */
+	struct login login;
 };
 
 /* The one-tap acknowledgement server (docs/WEB-ACK.md); enabled only when

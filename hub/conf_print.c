@@ -54,7 +54,7 @@ conf_print_top(const struct hub_conf *c, FILE *f)
 	conf_print_str(f, "host", c->broker.host);
 	fprintf(f, " port = %d; keepalive_s = %d; client_id = \"%s\";",
 	    c->broker.port, c->broker.keepalive_s, c->broker.client_id);
-	conf_print_str(f, "username", c->broker.username);
+	login_print(&c->broker.login, f, " ", "");
 	fputs(" };\n", f);
 	fprintf(f, "timeouts = { cancel_grace_ms = %d; on_scene_timeout_ms = %d; "
 	    "relief_after_ms = %d; };\n", c->cancel_grace_ms,

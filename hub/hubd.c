@@ -56,8 +56,7 @@ hubd_mqtt(const struct hub_conf *c)
 	o.host = c->broker.host;
 	o.port = c->broker.port;
 	o.client_id = c->broker.client_id;
-	o.username = c->broker.username[0] ? c->broker.username : NULL;
-	o.password = c->broker.password[0] ? c->broker.password : NULL;
+	login_opts(&c->broker.login, &o);
 	o.keepalive_s = c->broker.keepalive_s;
 	/* a persistent session: presses published while the hub restarts
 	 * wait at the broker for it */
@@ -92,8 +91,11 @@ hubd_reload(struct hub *h, const char *path, int debug)
 	struct hub_conf *n = hub_conf_load(path, err, sizeof err);
 	const struct hub_conf *o = h->conf;
 
-	if (!n) {
+	/* the secret first: the broker section is compared whole below */
+	if (!n || login_secrets(&n->broker.login, n->file, err,
+	    sizeof err) < 0) {
 		log_warnx("reload refused, old rules kept: %s", err);
+		conf_free(n);
 		return;
 	}
 	/* The time zone is set in the environment once, before Paho's
@@ -305,6 +307,7 @@ main(int argc, char **argv)
 	struct daemon_opts o = { 0 };
 	struct hub_fdsrc src;
 	char err[CONF_ERR_MAX];
+	const char *risk;
 	struct hub *h;
 	int rc, sfd, tfd;
 
@@ -315,7 +318,9 @@ main(int argc, char **argv)
 	if (!(h = calloc(1, sizeof *h)))
 		fatal("calloc");
 	if (!(h->conf = hub_conf_load(o.path, err, sizeof err)) ||
-	    conf_web_key_load(h->conf, err, sizeof err) < 0)
+	    conf_web_key_load(h->conf, err, sizeof err) < 0 ||
+	    login_secrets(&h->conf->broker.login, h->conf->file, err,
+	    sizeof err) < 0)
 		fatalx("%s", err);
 	if (o.check) {
 		if (o.verbose)
@@ -354,6 +359,9 @@ main(int argc, char **argv)
 	log_info("hub %s: started, %u people, %u counters, database %s",
 	    h->conf->site, h->conf->npeople, h->conf->ncounters,
 	    h->conf->database);
+	if ((risk = login_risk(&h->conf->broker.login, h->conf->broker.host)))
+		log_warnx("mqtt: %s:%d: %s", h->conf->broker.host,
+		    h->conf->broker.port, risk);
 	mqtt_connect(h->mqtt);
 
 	hubd_loop(h, sfd, tfd, o.path, o.debug);

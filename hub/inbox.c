@@ -12,14 +12,18 @@
 #include "log.h"
 #include "ratelim.h"
 
-/* Counted always; logged and stored as a "reject" row at most
- * HUB_REJECT_LOGS a minute: a board (or anyone the broker lets publish)
- * sending junk by the thousand must not fill the hub's log or its disk. */
+/* Counted always. A security refusal (a message on a topic not its
+ * sender's) is always stored as a "security" row — evidence, and what
+ * `panicctl status` counts; a malformed one as a "reject" row. Log lines,
+ * and reject rows, are capped at HUB_REJECT_LOGS a minute: a board (or
+ * anyone the broker lets publish) sending junk by the thousand must not
+ * fill the hub's log or its disk. */
 static void
 inbox_reject(struct hub *h, const char *topic, const char *why, int security)
 {
 	uint64_t quiet;
 	char line[128];
+	int tell;
 
 	if (security)
 		h->stats.security++;
@@ -28,8 +32,7 @@ inbox_reject(struct hub *h, const char *topic, const char *why, int security)
 	if (!h->reject_lim.window_ms)
 		h->reject_lim = (struct ratelim){ .window_ms = 60000,
 		    .burst = HUB_REJECT_LOGS };
-	if (!ratelim_take(&h->reject_lim, clock_mono_ms(), &quiet))
-		return;
+	tell = ratelim_take(&h->reject_lim, clock_mono_ms(), &quiet);
 	if (quiet) {
 		snprintf(line, sizeof line, "%" PRIu64 " more messages refused "
 		    "or dropped in the last minute, not logged one by one",
@@ -38,14 +41,15 @@ inbox_reject(struct hub *h, const char *topic, const char *why, int security)
 		engine_check(h, store_log(h->store, clock_wall_ms(), "reject",
 		    0, NULL, line, strlen(line)), "log");
 	}
-	if (security)
+	if (tell && security)
 		log_warnx("inbox: %s: refused (security, %" PRIu64 " so far): %s",
 		    topic, h->stats.security, why);
-	else
+	else if (tell)
 		log_warnx("inbox: %s: dropped (malformed, %" PRIu64 " so far): %s",
 		    topic, h->stats.malformed, why);
-	engine_check(h, store_log(h->store, clock_wall_ms(), "reject", 0, topic,
-	    why, strlen(why)), "log");
+	if (tell || security)
+		engine_check(h, store_log(h->store, clock_wall_ms(), security ?
+		    "security" : "reject", 0, topic, why, strlen(why)), "log");
 }
 
 static void

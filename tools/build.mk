@@ -10,7 +10,7 @@ PANICCTL_HUB_OBJS := $(addprefix $(BUILD)/hub/, conf.o conf_sched.o \
 PANICCTL_LIB_OBJS := $(addprefix $(BUILD)/tools/, cmd_press.o ctl.o db.o \
 	period.o stats.o table.o staffing.o coverage.o cmd_report.o \
 	cmd_incidents.o cmd_care.o cmd_check.o cmd_status.o cmd_pager.o \
-	cmd_outbox.o) \
+	cmd_outbox.o cmd_ids.o) \
 	$(addprefix $(BUILD)/firmware/, conf.o button.o outbox.o journal.o) \
 	$(PANICCTL_HUB_OBJS)
 PANICCTL_OBJS := $(BUILD)/tools/panicctl.o $(PANICCTL_LIB_OBJS)

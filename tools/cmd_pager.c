@@ -29,7 +29,8 @@
 #include "period.h"
 #include "table.h"
 
-#define PAGER_USAGE "usage: panicctl pager PERSON [-c HUBCONF]\n"
+#define PAGER_USAGE "usage: panicctl pager PERSON [-c HUBCONF] " \
+	"[--identity FILE]\n"
 #define PAGER_INCIDENTS_MAX	32
 #define PAGER_LINE_MAX		(PROTO_NOTE_MAX + 64)
 #define PAGER_DRAIN_MS		3000	/* for replies at the end of input */
@@ -654,6 +655,7 @@ cmd_pager(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "conf", required_argument, NULL, 'c' },
+		{ "identity", required_argument, NULL, CTL_OPT_IDENTITY },
 		{ NULL, 0, NULL, 0 }
 	};
 	static struct pager p;
@@ -664,11 +666,10 @@ cmd_pager(int argc, char **argv)
 	ctl_init(&p.x, "pager");
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "c:", longopts, NULL)) != -1) {
-		if (ch != 'c') {
+		if (!ctl_option(&p.x, ch, optarg)) {
 			fputs(PAGER_USAGE, stderr);
 			return CTL_USAGE;
 		}
-		p.x.conf_path = optarg;
 	}
 	if (optind != argc - 1) {
 		fputs(PAGER_USAGE, stderr);

@@ -18,10 +18,12 @@
 #include "table.h"
 
 #define STATUS_USAGE \
-	"usage: panicctl status [-c HUBCONF] [--db FILE] [--wait MS] [--json]\n"
+	"usage: panicctl status [-c HUBCONF] [--identity FILE] [--db FILE]\n" \
+	"        [--wait MS] [--json]\n"
 #define STATUS_COUNTERS_MAX	(CONF_COUNTERS_MAX + 64)
 #define STATUS_INCIDENTS_MAX	256
 #define STATUS_QUIET_MS		300	/* retained messages come at once */
+#define STATUS_SECURITY_MS	(24 * 3600 * 1000)	/* "recent" refusals */
 
 struct status_counter {
 	char id[PROTO_ID_MAX];
@@ -48,6 +50,7 @@ struct status {
 	unsigned nc;
 	struct status_incident in[STATUS_INCIDENTS_MAX];
 	unsigned ni;
+	struct db_security sec;		/* refused as security events */
 };
 
 static struct status_counter *
@@ -207,7 +210,9 @@ status_db(struct status *s)
 	struct db_filter f = { .open_only = 1, .drills = 1 };
 
 	if (db_counter_states(s->x->db, status_cstate, s) != 0 ||
-	    db_incidents(s->x->db, &f, status_open, s) != 0)
+	    db_incidents(s->x->db, &f, status_open, s) != 0 ||
+	    db_security(s->x->db, s->x->now_ms - STATUS_SECURITY_MS,
+	    &s->sec) < 0)
 		return -1;
 	for (unsigned i = 0; i < s->ni; i++)
 		if (s->in[i].db.received && db_responders(s->x->db,
@@ -353,6 +358,14 @@ status_head(const struct status *s)
 		    b->port);
 	if (!s->x->db)
 		printf("database unavailable: showing the broker only\n");
+	else if (!s->sec.total)
+		printf("security: no message refused\n");
+	else
+		printf("security: %lld message%s refused (%lld in the last "
+		    "24 h), the latest at %s on %s: %s\n",
+		    (long long)s->sec.total, s->sec.total == 1 ? "" : "s",
+		    (long long)s->sec.recent, period_fmt(s->sec.latest_at, 0,
+		    at, sizeof at), s->sec.latest_topic, s->sec.latest_reason);
 }
 
 static int
@@ -384,6 +397,14 @@ status_print(struct status *s)
 		    "online" : "offline");
 		jdoc_time(o, "at", s->has_hub ? s->hub.at_ms : 0);
 		jdoc_bool(d, "database", s->x->db != NULL);
+		o = jdoc_obj(d, "security");
+		jdoc_int(o, "refused", s->sec.total);
+		jdoc_int(o, "refused_24h", s->sec.recent);
+		jdoc_time(o, "latest_at", s->sec.latest_at);
+		jdoc_str(o, "latest_topic", s->sec.latest_at ?
+		    s->sec.latest_topic : NULL);
+		jdoc_str(o, "latest_reason", s->sec.latest_at ?
+		    s->sec.latest_reason : NULL);
 		jdoc_rows(d, "counters", tc);
 		jdoc_rows(d, "incidents", ti);
 		rc = jdoc_print(d, stdout);

@@ -3,9 +3,11 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cfg.h"
 #include "clock.h"
 #include "mqtt.h"
 #include "period.h"
@@ -16,6 +18,9 @@ ctl_init(struct ctl *x, const char *cmd)
 	memset(x, 0, sizeof *x);
 	x->cmd = cmd;
 	x->conf_path = CTL_CONF_DEFAULT;
+	x->identity_path = getenv("PANIC_IDENTITY");
+	if (x->identity_path && !x->identity_path[0])
+		x->identity_path = NULL;
 	x->fmt = CTL_TEXT;
 	x->now_ms = clock_wall_ms();
 }
@@ -29,6 +34,9 @@ ctl_option(struct ctl *x, int ch, const char *arg)
 		return 1;
 	case CTL_OPT_DB:
 		x->db_path = arg;
+		return 1;
+	case CTL_OPT_IDENTITY:
+		x->identity_path = arg;
 		return 1;
 	case CTL_OPT_CSV:
 		x->fmt = CTL_CSV;
@@ -57,12 +65,31 @@ ctl_err(const struct ctl *x, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/* The identity file: login keys only (login.h), and their secrets. */
+static int
+ctl_identity(struct ctl *x, char *err, size_t errlen)
+{
+	config_t cf;
+	int rc;
+
+	config_init(&cf);
+	rc = cfg_read(&cf, x->identity_path, err, errlen);
+	if (rc == 0)
+		rc = login_read(config_root_setting(&cf), 1, &x->id,
+		    x->identity_path, err, errlen);
+	config_destroy(&cf);
+	if (rc == 0)
+		rc = login_secrets(&x->id, x->identity_path, err, errlen);
+	return rc;
+}
+
 int
 ctl_open(struct ctl *x, int need_db)
 {
 	char err[CONF_ERR_MAX];
 
-	if (!(x->conf = hub_conf_load(x->conf_path, err, sizeof err))) {
+	if (!(x->conf = hub_conf_load(x->conf_path, err, sizeof err)) ||
+	    (x->identity_path && ctl_identity(x, err, sizeof err) < 0)) {
 		ctl_err(x, "%s", err);
 		return -1;
 	}
@@ -88,6 +115,7 @@ ctl_close(struct ctl *x)
 	if (x->conf)
 		conf_free(x->conf);
 	x->conf = NULL;
+	login_wipe(&x->id);
 }
 
 const char *
@@ -176,8 +204,12 @@ ctl_mqtt(const struct ctl *x, const char *role)
 	o.host = b->host;
 	o.port = b->port;
 	o.client_id = id;
-	o.username = b->username[0] ? b->username : NULL;
-	o.password = b->password[0] ? b->password : NULL;
+	login_opts(&x->id, &o);		/* who: ours */
+	o.tls = b->login.tls;		/* where and how: the hub's */
+	o.no_verify = !b->login.verify;
+	o.ca_file = b->login.ca_file[0] ? b->login.ca_file : NULL;
+	if (!o.tls)
+		o.cert_file = o.key_file = NULL;
 	o.keepalive_s = b->keepalive_s;
 	o.clean_session = 1;
 	return mqtt_new(&o);

@@ -21,6 +21,8 @@ enum ctl_fmt { CTL_TEXT, CTL_CSV, CTL_JSON };
 struct ctl {
 	const char *cmd;		/* "report", for messages */
 	const char *conf_path;
+	const char *identity_path;	/* --identity or $PANIC_IDENTITY */
+	struct login id;		/* who we are on the broker */
 	const char *db_path;		/* NULL: the config's database */
 	enum ctl_fmt fmt;
 	int bom;
@@ -32,6 +34,7 @@ struct ctl {
 /* getopt values of the shared long options. */
 enum {
 	CTL_OPT_DB = 0x100, CTL_OPT_CSV, CTL_OPT_JSON, CTL_OPT_BOM,
+	CTL_OPT_IDENTITY,
 	CTL_OPT_NEXT		/* a command's own options start here */
 };
 
@@ -40,15 +43,17 @@ enum {
 	{ "db", required_argument, NULL, CTL_OPT_DB }, \
 	{ "csv", no_argument, NULL, CTL_OPT_CSV }, \
 	{ "bom", no_argument, NULL, CTL_OPT_BOM }, \
-	{ "json", no_argument, NULL, CTL_OPT_JSON }
+	{ "json", no_argument, NULL, CTL_OPT_JSON }, \
+	{ "identity", required_argument, NULL, CTL_OPT_IDENTITY }
 
 /* Start with the defaults; now_ms is taken once, here. */
 void ctl_init(struct ctl *x, const char *cmd);
 /* Take a shared option (getopt's ch and optarg). Returns 1 if it was one,
  * 0 if not. --bom implies --csv. */
 int ctl_option(struct ctl *x, int ch, const char *arg);
-/* Load the config and make its time zone the local one; then, if need_db,
- * open the database. Returns 0, or -1 after saying why on stderr. */
+/* Load the config and make its time zone the local one, and the identity
+ * file if one was named; then, if need_db, open the database. Returns 0,
+ * or -1 after saying why on stderr. */
 int ctl_open(struct ctl *x, int need_db);
 void ctl_close(struct ctl *x);
 
@@ -68,9 +73,12 @@ int ctl_counter_zone(const struct ctl *x, const char *id);
 int ctl_known_counter(struct ctl *x, const char *id);
 int ctl_known_person(struct ctl *x, const char *id);
 
-/* A client for the hub's broker (the config's host, port and login),
- * named panicctl-<role>-<pid>, clean session, not yet connected. NULL on
- * failure. */
+/* A client for the hub's broker, named panicctl-<role>-<pid>, clean
+ * session, not yet connected. Where and how (host, port, tls, ca_file,
+ * verify) come from the hub's config; who (username, password, client
+ * certificate) from the identity file, never from the hub's login: a
+ * manager or a supervisor's console has an identity of its own
+ * (docs/SECURITY.md). No identity file: no login. NULL on failure. */
 struct mqtt *ctl_mqtt(const struct ctl *x, const char *role);
 
 /* "3番窓口 (c03)", or the id alone when it has no label, into buf. */

@@ -685,3 +685,35 @@ db_person_seen(struct db *db, const char *person)
 
 	return v < 0 ? -1 : v != 0;
 }
+
+int
+db_security(struct db *db, int64_t since_ms, struct db_security *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (sqlite3_prepare_v2(db->h, "SELECT count(*), sum(at >= ?1),"
+	    " (SELECT at FROM log WHERE kind = 'security' ORDER BY id DESC"
+	    " LIMIT 1), (SELECT topic FROM log WHERE kind = 'security'"
+	    " ORDER BY id DESC LIMIT 1), (SELECT CAST(body AS TEXT) FROM log"
+	    " WHERE kind = 'security' ORDER BY id DESC LIMIT 1)"
+	    " FROM log WHERE kind = 'security'", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, since_ms);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(st, 3);
+		const unsigned char *r = sqlite3_column_text(st, 4);
+
+		out->total = sqlite3_column_int64(st, 0);
+		out->recent = sqlite3_column_int64(st, 1);
+		out->latest_at = sqlite3_column_int64(st, 2);
+		snprintf(out->latest_topic, sizeof out->latest_topic, "%s",
+		    t ? (const char *)t : "");
+		snprintf(out->latest_reason, sizeof out->latest_reason, "%s",
+		    r ? (const char *)r : "");
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}

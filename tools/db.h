@@ -129,6 +129,20 @@ struct db_cstate {
 int db_counter_states(struct db *db,
     int (*fn)(void *arg, const struct db_cstate *cs), void *arg);
 
+/* Messages the hub refused as security events (log kind "security": a
+ * payload naming another counter or person than its topic, a reply from
+ * someone not in the config): how many, how many since since_ms, and the
+ * latest one (at 0 when there is none). */
+struct db_security {
+	int64_t total, recent;
+	int64_t latest_at;
+	char latest_topic[PROTO_TOPIC_MAX];
+	char latest_reason[PROTO_TEXT_MAX];
+};
+
+/* Returns 0, or -1 on a database error. */
+int db_security(struct db *db, int64_t since_ms, struct db_security *out);
+
 /* 1 if the database has ever seen the counter (an incident) or the
  * person (a page or an acknowledgement), 0 if not, -1 on error. */
 int db_counter_seen(struct db *db, const char *counter);

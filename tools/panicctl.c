@@ -39,6 +39,9 @@ static const struct subcommand subcommands[] = {
 	  "        press a button of a counter that runs the sim backend" },
 	{ "outbox", cmd_outbox,
 	  "outbox FILE [--json]: what a board's outbox holds (read only)" },
+	{ "ids", cmd_ids,
+	  "ids [-c HUBCONF]: the broker identities the branch needs (for\n"
+	  "        tools/branch-credentials)" },
 	{ NULL, NULL, NULL }
 };
 

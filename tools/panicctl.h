@@ -14,5 +14,6 @@ int cmd_pager(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_outbox(int argc, char **argv);
+int cmd_ids(int argc, char **argv);
 
 #endif

@@ -26,10 +26,38 @@ next_msg(struct harness *h, enum proto_topic_type type, const char *name,
 	return h_wait_msg(h, topic, timeout_ms);
 }
 
+/* The broker section's TLS keys and identity for user, in buf; "" when
+ * the harness runs plain TCP. */
+static const char *
+fx_login(struct harness *h, const char *user, char *buf, size_t size)
+{
+	char pass[96];
+
+	buf[0] = '\0';
+	if (!h->tls)
+		return buf;
+	snprintf(pass, sizeof pass, "%s.pass", user);
+	snprintf(buf, size, " tls = true; ca_file = \"%s\"; username = \"%s\";"
+	    " password_file = \"%s\";", h_cred(h, "ca.crt"), user,
+	    h_cred(h, pass));
+	return buf;
+}
+
+/* fx_login for counter's board: user counter-<counter>. */
+static const char *
+fx_counter_login(struct harness *h, const char *counter, char *buf,
+    size_t size)
+{
+	char user[64];
+
+	snprintf(user, sizeof user, "counter-%s", counter);
+	return fx_login(h, user, buf, size);
+}
+
 const char *
 fx_counter_conf(struct harness *h, const char *counter, const char *extra)
 {
-	char name[64], sock[64], db[64];
+	char name[64], sock[64], db[64], login[1024];
 
 	snprintf(name, sizeof name, "%s.conf", counter);
 	snprintf(sock, sizeof sock, "%s.sock", counter);
@@ -37,7 +65,7 @@ fx_counter_conf(struct harness *h, const char *counter, const char *extra)
 	return h_write(h, name,
 	    "site = \"" FX_SITE "\";\n"
 	    "counter = \"%s\";\n"
-	    "broker = { host = \"127.0.0.1\"; port = %d; keepalive_s = 5; };\n"
+	    "broker = { host = \"127.0.0.1\"; port = %d; keepalive_s = 5;%s };\n"
 	    "outbox = \"%s\";\n"
 	    "heartbeat_s = 30;\n"
 	    "confirm_timeout_s = 2;\n"
@@ -48,7 +76,8 @@ fx_counter_conf(struct harness *h, const char *counter, const char *extra)
 	    "outputs = ( { name = \"desk\"; role = \"status\"; },\n"
 	    "  { name = \"sounder\"; role = \"fallback\"; } );\n"
 	    "%s\n",
-	    counter, h->port, h_path(h, db), h_path(h, sock), extra ? extra : "");
+	    counter, h->port, fx_counter_login(h, counter, login, sizeof login),
+	    h_path(h, db), h_path(h, sock), extra ? extra : "");
 }
 
 /* Wait for counter's retained "online" status from pid, which is killed
@@ -138,7 +167,7 @@ static const char *
 hub_conf(struct harness *h, int step_ms, const char *policies,
     const char *const *notify, const char *extra, const char *counters)
 {
-	char def[1024];
+	char def[1024], login[1024];
 
 	if (!policies) {
 		snprintf(def, sizeof def,
@@ -157,7 +186,7 @@ hub_conf(struct harness *h, int step_ms, const char *policies,
 	    "timezone = \"UTC\";\n"
 	    "database = \"%s\";\n"
 	    "log_level = \"debug\";\n"
-	    "broker = { host = \"127.0.0.1\"; port = %d; keepalive_s = 5; };\n"
+	    "broker = { host = \"127.0.0.1\"; port = %d; keepalive_s = 5;%s };\n"
 	    "fallback = [ \"role:manager\" ];\n"
 	    "people = (\n"
 	    FX_PERSON("sup", "佐藤 花子", "supervisor")
@@ -174,7 +203,8 @@ hub_conf(struct harness *h, int step_ms, const char *policies,
 	    " to = \"24:00\"; supervisor = \"sup\"; backup = \"bak\"; } );\n"
 	    "policies = (\n%s);\n"
 	    "%s\n",
-	    h_path(h, "hub.db"), h->port, FX_N("sup"), FX_N("bak"), FX_N("mgr"),
+	    h_path(h, "hub.db"), h->port, fx_login(h, "hub", login,
+	    sizeof login), FX_N("sup"), FX_N("bak"), FX_N("mgr"),
 	    FX_N("sec"), FX_N("fac"), FX_N("r2"), counters, policies,
 	    extra ? extra : "");
 }
@@ -332,7 +362,7 @@ const char *
 fx_counter_conf_with(struct harness *h, const char *counter, int heartbeat_s,
     const char *buttons, const char *outputs)
 {
-	char name[64], sock[64], db[64];
+	char name[64], sock[64], db[64], login[1024];
 
 	snprintf(name, sizeof name, "%s.conf", counter);
 	snprintf(sock, sizeof sock, "%s.sock", counter);
@@ -346,7 +376,7 @@ fx_counter_conf_with(struct harness *h, const char *counter, int heartbeat_s,
 	return h_write(h, name,
 	    "site = \"" FX_SITE "\";\n"
 	    "counter = \"%s\";\n"
-	    "broker = { host = \"127.0.0.1\"; port = %d; keepalive_s = 10; };\n"
+	    "broker = { host = \"127.0.0.1\"; port = %d; keepalive_s = 10;%s };\n"
 	    "outbox = \"%s\";\n"
 	    "heartbeat_s = %d;\n"
 	    "confirm_timeout_s = 2;\n"
@@ -354,8 +384,8 @@ fx_counter_conf_with(struct harness *h, const char *counter, int heartbeat_s,
 	    "gpio = { backend = \"sim\"; sim_socket = \"%s\"; };\n"
 	    "buttons = ( %s );\n"
 	    "outputs = ( %s );\n",
-	    counter, h->port, h_path(h, db), heartbeat_s, h_path(h, sock),
-	    buttons, outputs);
+	    counter, h->port, fx_counter_login(h, counter, login, sizeof login),
+	    h_path(h, db), heartbeat_s, h_path(h, sock), buttons, outputs);
 }
 
 int

@@ -219,20 +219,60 @@ h_observer_wait(struct harness *h, int timeout_ms)
 	return -1;
 }
 
+/* The shipped broker config with the test's paths and port: its
+ * credentials in creds, loopback only, no persistence. */
+static int
+h_broker_conf_tls(struct harness *h, int port, const char *user)
+{
+	char src[512], line[512], *text = NULL;
+	size_t len = 0;
+	FILE *in, *out;
+
+	snprintf(src, sizeof src, "%s/config/mosquitto/mosquitto.conf", h->top);
+	if (!(in = fopen(src, "r")) || !(out = open_memstream(&text, &len))) {
+		if (in)
+			fclose(in);
+		return -1;
+	}
+	while (fgets(line, sizeof line, in)) {
+		char *p = strstr(line, "/etc/mosquitto/panic/");
+
+		if (strncmp(line, "listener ", 9) == 0)
+			fprintf(out, "listener %d 127.0.0.1\n", port);
+		else if (strncmp(line, "persistence", 11) == 0 ||
+		    strncmp(line, "autosave", 8) == 0)
+			continue;
+		else if (p)
+			fprintf(out, "%.*s%s/%s", (int)(p - line), line, h->creds,
+			    p + strlen("/etc/mosquitto/panic/"));
+		else
+			fputs(line, out);
+	}
+	fclose(in);
+	fprintf(out, "persistence false\nuser %s\nlog_dest stderr\n"
+	    "log_type error\nlog_type warning\nlog_type notice\n", user);
+	fclose(out);
+	src[0] = h_write(h, "mosquitto.conf", "%s", text) ? 0 : 1;
+	free(text);
+	return src[0] ? -1 : 0;
+}
+
 /* Start mosquitto on port and wait until it accepts connections. */
 static int
 h_broker_try(struct harness *h, int port)
 {
 	struct passwd *pw = getpwuid(getuid());
+	const char *user = pw ? pw->pw_name : "root";
 
 	/* set_tcp_nodelay: see docs/PERFORMANCE.md (Nagle vs delayed ACK).
 	 * "user": run as root, mosquitto would drop to user mosquitto, which
 	 * clears PR_SET_PDEATHSIG and lets it outlive a crashed test. */
-	if (!h_write(h, "mosquitto.conf",
+	if (h->tls ? h_broker_conf_tls(h, port, user) < 0 :
+	    !h_write(h, "mosquitto.conf",
 	    "listener %d 127.0.0.1\nallow_anonymous true\n"
 	    "persistence false\nset_tcp_nodelay true\nuser %s\n"
 	    "log_dest stderr\nlog_type error\nlog_type warning\n", port,
-	    pw ? pw->pw_name : "root"))
+	    user))
 		return -1;
 	h->broker = h_spawn(h, "mosquitto", H_MOSQUITTO, "-c",
 	    h_path(h, "mosquitto.conf"), (char *)NULL);
@@ -256,7 +296,7 @@ h_broker_start(struct harness *h)
 	if (h->port > 0) {
 		for (int attempt = 0; attempt < 10; attempt++)
 			if (h_broker_try(h, h->port) == 0)
-				return h_observer_wait(h, 10000);
+				return h->obs ? h_observer_wait(h, 10000) : 0;
 		return -1;
 	}
 	for (int attempt = 0; attempt < 5; attempt++) {
@@ -553,6 +593,33 @@ h_wait_outbox(struct harness *h, const char *file, const char *what,
 	return 0;
 }
 
+const char *
+h_cred(struct harness *h, const char *name)
+{
+	return sys_path(h->creds, name);
+}
+
+int
+h_tls_opts(struct harness *h, const char *user, const char *ca,
+    struct mqtt_opts *o, char *pw, size_t pwsize)
+{
+	char name[96], *s;
+
+	snprintf(name, sizeof name, "creds/%s.pass", user);
+	if (!(s = h_read(h, name)))
+		return -1;
+	snprintf(pw, pwsize, "%s", s);
+	pw[strcspn(pw, "\n")] = '\0';
+	free(s);
+	o->host = "127.0.0.1";
+	o->port = h->port;
+	o->tls = 1;
+	o->ca_file = ca ? ca : h_cred(h, "ca.crt");
+	o->username = user;
+	o->password = pw;
+	return 0;
+}
+
 static int
 h_obs_connect(struct harness *h)
 {
@@ -560,9 +627,12 @@ h_obs_connect(struct harness *h)
 		.host = "127.0.0.1", .port = h->port, .clean_session = 1,
 		.reconnect_min_ms = 50, .reconnect_max_ms = 500,
 	};
-	char id[64];
+	char id[64], pw[64], ca[300];
 
 	snprintf(id, sizeof id, "h-observer-%d", (int)getpid());
+	snprintf(ca, sizeof ca, "%s", h_cred(h, "ca.crt"));
+	if (h->tls && h_tls_opts(h, "observer", ca, &o, pw, sizeof pw) < 0)
+		return -1;
 	o.client_id = id;
 	if (!(h->obs = mqtt_new(&o)) || mqtt_subscribe(h->obs, "#", 1) < 0 ||
 	    mqtt_connect(h->obs) < 0)
@@ -570,21 +640,93 @@ h_obs_connect(struct harness *h)
 	return h_observer_wait(h, 5000);
 }
 
-struct harness *
-h_new(void)
+/* The temp dir, the paths; no broker yet. */
+static struct harness *
+h_alloc(void)
 {
 	struct harness *h = calloc(1, sizeof *h);
 	const char *tmp = getenv("TMPDIR"), *bin = getenv("PANIC_BIN");
+	const char *top = getenv("PANIC_TOP");
 
 	if (!h)
 		return NULL;
 	snprintf(h->dir, sizeof h->dir, "%s/panic-it.XXXXXX", tmp ? tmp : "/tmp");
-	snprintf(h->bindir, sizeof h->bindir, "%s", bin ? bin : "bin");
+	/* the processes run in the temp dir: these paths are absolute */
+	if (top)
+		snprintf(h->top, sizeof h->top, "%s", top);
+	else if (!getcwd(h->top, sizeof h->top))
+		snprintf(h->top, sizeof h->top, ".");
+	if (!bin)
+		snprintf(h->bindir, sizeof h->bindir, "%.200s/bin", h->top);
+	else
+		snprintf(h->bindir, sizeof h->bindir, "%s", bin);
 	if (!mkdtemp(h->dir)) {
 		fprintf(stderr, "# harness: mkdtemp: %s\n", strerror(errno));
 		free(h);
 		return NULL;
 	}
+	snprintf(h->creds, sizeof h->creds, "%s/creds", h->dir);
+	return h;
+}
+
+struct harness *
+h_new_tls(void)
+{
+	struct harness *h = h_alloc();
+
+	if (h) {
+		h->tls = 1;
+		h->port = sys_free_port();
+	}
+	return h;
+}
+
+/* The observer's identity: mosquitto_passwd -b adds it to the branch's. */
+static int
+h_tls_observer(struct harness *h)
+{
+	FILE *f;
+	char pw[40];
+
+	snprintf(pw, sizeof pw, "obs%08x%08x", (unsigned)getpid(),
+	    (unsigned)clock_mono_ns());
+	if (!h_write(h, "creds/observer.pass", "%s\n", pw) ||
+	    h_run(h, "credentials", 10000, "/usr/bin/mosquitto_passwd", "-b",
+	    h_cred(h, "passwd"), "observer", pw, (char *)NULL) != 0 ||
+	    !(f = fopen(h_cred(h, "acl"), "a")))
+		return -1;
+	fputs("\n# the test's observer\nuser observer\ntopic read #\n"
+	    "topic readwrite harness/#\n", f);
+	return fclose(f) == 0 ? 0 : -1;
+}
+
+int
+h_tls_start(struct harness *h)
+{
+	char script[512], panicctl[512];
+
+	snprintf(script, sizeof script, "%s/tools/branch-credentials", h->top);
+	snprintf(panicctl, sizeof panicctl, "%s/panicctl", h->bindir);
+	if (h_run(h, "credentials", 20000, script, "-c", h_path(h, "hub.conf"),
+	    "-o", h->creds, "--panicctl", panicctl, (char *)NULL) != 0 ||
+	    h_tls_observer(h) < 0) {
+		fprintf(stderr, "# harness: cannot make the credentials\n");
+		return -1;
+	}
+	if (h_broker_start(h) < 0 || h_obs_connect(h) < 0) {
+		fprintf(stderr, "# harness: TLS broker or observer failed\n");
+		return -1;
+	}
+	return 0;
+}
+
+struct harness *
+h_new(void)
+{
+	struct harness *h = h_alloc();
+
+	if (!h)
+		return NULL;
 	if (h_broker_start(h) < 0) {
 		fprintf(stderr, "# harness: cannot start %s\n", H_MOSQUITTO);
 		h_free(h);

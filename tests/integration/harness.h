@@ -32,6 +32,12 @@ struct harness {
 	pid_t broker;
 	struct h_proc procs[H_MAX_PROCS];
 	struct mqtt *obs;		/* observer: subscribed to "#" */
+	/* TLS (h_new_tls): the broker runs the shipped config with the
+	 * credentials tools/branch-credentials made in creds; every client
+	 * of the test process speaks TLS (one Paho library per process) */
+	int tls;
+	char creds[300];
+	char top[256];			/* the source tree: tools/, config/ */
 	struct h_msg *msgs;
 	size_t nmsgs, cap;
 	int quiet;			/* h_free: no logs unless it fails */
@@ -40,6 +46,23 @@ struct harness {
 /* Make the temp dir, start the broker, connect the observer. Returns NULL
  * (and prints why) on failure. */
 struct harness *h_new(void);
+/* The TLS world, in two steps: h_new_tls makes the temp dir and picks the
+ * broker's port (so configs can be written, fixtures then add the TLS
+ * keys and each program's identity); h_tls_start makes the branch's
+ * credentials from hub.conf with tools/branch-credentials, adds the
+ * observer's identity (user "observer": reads everything, writes only
+ * harness/#), starts mosquitto with config/mosquitto/mosquitto.conf (its
+ * paths and port rewritten) and connects the observer. */
+struct harness *h_new_tls(void);
+int h_tls_start(struct harness *h);
+/* Path of a file in creds (static buffer rotating over 8 slots). */
+const char *h_cred(struct harness *h, const char *name);
+/* Fill o to log in over TLS as user (its password from creds/USER.pass
+ * into pw, pwsize bytes), trusting ca (NULL: creds/ca.crt). 0 or -1. */
+struct mqtt_opts;
+int h_tls_opts(struct harness *h, const char *user, const char *ca,
+    struct mqtt_opts *o, char *pw, size_t pwsize);
+
 /* Stop every process started (SIGTERM, then SIGKILL), stop the broker,
  * print their logs as TAP comments, remove the dir, free. Returns -1 if a
  * process log holds a sanitizer report (a teardown failure), else 0. */

@@ -60,7 +60,7 @@ test_forged_event_refused(void **state)
 	assert_true(h_wait_log(h, "hubd", "refused (security, 1 so far): event"
 	    " counter differs from topic", 5000));
 	assert_true(h_wait_sql(h, "hub.db", 1, 5000, "SELECT count(*) FROM log"
-	    " WHERE kind = 'reject' AND topic = 'panic/t/counter/c1/event'"));
+	    " WHERE kind = 'security' AND topic = 'panic/t/counter/c1/event'"));
 	h_pump(h, 300);
 	assert_int_equal(h_count(h, PAGES), 0);
 	assert_int_equal(h_count(h, "panic/t/counter/+/feedback"), 0);
@@ -103,7 +103,7 @@ test_forged_reply_refused(void **state)
 	assert_true(h_wait_log(h, "hubd", "refused (security, 1 so far): reply"
 	    " person differs from topic", 5000));
 	assert_true(h_wait_sql(h, "hub.db", 1, 5000, "SELECT count(*) FROM log"
-	    " WHERE kind = 'reject' AND topic = 'panic/t/pager/sup/reply'"));
+	    " WHERE kind = 'security' AND topic = 'panic/t/pager/sup/reply'"));
 	h_pump(h, 300);
 	assert_int_equal(h_count(h, "panic/t/counter/c1/feedback"), feedback);
 	assert_int_equal(h_count(h, PAGES), pages);
