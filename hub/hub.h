@@ -115,6 +115,7 @@ struct hub_outmsg {
 	size_t len;
 	int retained;
 	enum hub_outprio prio;
+	int superseded;		/* a newer one of its topic is held */
 };
 
 struct hub {

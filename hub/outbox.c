@@ -29,37 +29,28 @@ outbox_at(struct hub *h, unsigned i)
 	return &h->outq[(h->outq_head + i) % HUB_OUTQ_MAX];
 }
 
-/* Is the held message at i followed by a newer one on its topic? */
-static int
-outbox_superseded(struct hub *h, unsigned i)
-{
-	const char *topic = outbox_at(h, i)->topic;
-
-	for (unsigned j = i + 1; j < h->outq_len; j++)
-		if (strcmp(outbox_at(h, j)->topic, topic) == 0)
-			return 1;
-	return 0;
-}
-
 /* The held message to give up for a new one: the oldest receipt (its
  * board sends the event again), else the oldest state a newer one
- * replaces, else the oldest state, else the oldest of all. */
+ * replaces, else the oldest state, else the oldest of all. One pass: this
+ * runs for every message while the queue is full. */
 static unsigned
 outbox_victim(struct hub *h)
 {
-	unsigned i;
+	unsigned i, superseded = HUB_OUTQ_MAX, latest = HUB_OUTQ_MAX;
 
-	for (i = 0; i < h->outq_len; i++)
-		if (outbox_at(h, i)->prio == HUB_OUT_RESEND)
+	for (i = 0; i < h->outq_len; i++) {
+		const struct hub_outmsg *m = outbox_at(h, i);
+
+		if (m->prio == HUB_OUT_RESEND)
 			return i;
-	for (i = 0; i < h->outq_len; i++)
-		if (outbox_at(h, i)->prio == HUB_OUT_LATEST &&
-		    outbox_superseded(h, i))
-			return i;
-	for (i = 0; i < h->outq_len; i++)
-		if (outbox_at(h, i)->prio == HUB_OUT_LATEST)
-			return i;
-	return 0;
+		if (m->prio == HUB_OUT_LATEST && m->superseded &&
+		    superseded == HUB_OUTQ_MAX)
+			superseded = i;
+		if (m->prio == HUB_OUT_LATEST && latest == HUB_OUTQ_MAX)
+			latest = i;
+	}
+	return superseded < HUB_OUTQ_MAX ? superseded :
+	    latest < HUB_OUTQ_MAX ? latest : 0;
 }
 
 static void
@@ -89,6 +80,14 @@ outbox_hold(struct hub *h, const char *topic, const char *payload,
 
 	if (h->outq_len == HUB_OUTQ_MAX)
 		outbox_drop(h, outbox_victim(h));
+	/* a state makes the held ones of its topic out of date */
+	for (unsigned i = 0; prio == HUB_OUT_LATEST && i < h->outq_len; i++) {
+		struct hub_outmsg *o = outbox_at(h, i);
+
+		if (o->prio == HUB_OUT_LATEST && !o->superseded &&
+		    strcmp(o->topic, topic) == 0)
+			o->superseded = 1;
+	}
 	m = outbox_at(h, h->outq_len);
 	m->topic = strdup(topic);
 	m->payload = malloc(len + 1);
@@ -102,6 +101,7 @@ outbox_hold(struct hub *h, const char *topic, const char *payload,
 	m->len = len;
 	m->retained = retained;
 	m->prio = prio;
+	m->superseded = 0;
 	h->outq_len++;
 }
 
