@@ -72,6 +72,13 @@ test-asan: deps
 	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	 sh tests/run-all build/asan/bin build/asan/tests
 
+# The integration suite once with counterd, hubd and panicctl under
+# valgrind's memcheck; slow (not in CI). docs/RELIABILITY.md.
+valgrind: deps
+	@sh tools/install-deps valgrind
+	@$(MAKE) --no-print-directory all test-programs
+	@bash tests/valgrind/run $(BIN) $(BUILD)
+
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@bash tools/demo $(if $(TLS),--tls) $(BIN)
@@ -82,6 +89,6 @@ clean:
 # keep objects that pattern rules make on the way to a test program
 .SECONDARY:
 
-.PHONY: all deps asan test test-asan demo clean test-programs bench
+.PHONY: all deps asan test test-asan demo clean test-programs bench valgrind
 
 -include $(shell find $(BUILD) \( -path $(BUILD)/asan -o -path $(BUILD)/fuzz \) -prune -o -name '*.d' -print 2>/dev/null)

@@ -82,6 +82,10 @@ const char *h_write(struct harness *h, const char *name, const char *fmt, ...)
 /* Read a file from the temp dir into a malloc'd NUL-terminated string. */
 char *h_read(struct harness *h, const char *name);
 
+/* ms times PANIC_TIME_SCALE (default 1): every wait below stretches its
+ * deadline so; a test that asserts a time bound of its own scales it. */
+int h_scale(int ms);
+
 /* Run bindir/prog with args (NULL-terminated), output to <logname>.log in
  * the temp dir; the child dies with the test process. Returns the pid. */
 pid_t h_spawn(struct harness *h, const char *logname, const char *prog, ...)
