@@ -43,6 +43,7 @@ include tools/build.mk
 include tests/build.mk
 include tests/bench/build.mk
 include tests/fuzz/build.mk
+include tests/hil/build.mk
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
