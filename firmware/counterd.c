@@ -47,6 +47,8 @@ struct counterd {
 	/* id of the event that began each button's current gesture, which a
 	 * long or double press upgrades */
 	char chain[CONF_BUTTONS_MAX][PROTO_EVENT_ID_MAX];
+	/* each button's last press (CLOCK_MONOTONIC) and its pressed_ms */
+	int64_t press_t_ns[CONF_BUTTONS_MAX], press_ms[CONF_BUTTONS_MAX];
 	char t_event[PROTO_TOPIC_MAX];
 	char t_status[PROTO_TOPIC_MAX];
 	char t_feedback[PROTO_TOPIC_MAX];
@@ -275,7 +277,15 @@ counterd_gesture(struct counterd *d, unsigned bi, const struct button_event *be,
 	    be->gesture == PROTO_GESTURE_RELEASED;
 
 	snprintf(ev.button, sizeof ev.button, "%s", d->conf.buttons[bi].name);
-	ev.pressed_ms = clock_wall_ms() - (now_ns - be->t_ns) / NS_PER_MS;
+	/* Every event of one press (the press, its long hold, its fault)
+	 * carries the same pressed_ms: converted again from the monotonic
+	 * clock, a later one could land a millisecond apart. */
+	if (be->t_ns != d->press_t_ns[bi]) {
+		d->press_t_ns[bi] = be->t_ns;
+		d->press_ms[bi] = clock_wall_ms() - (now_ns - be->t_ns) /
+		    NS_PER_MS;
+	}
+	ev.pressed_ms = d->press_ms[bi];
 	ev.held_ms = be->held_ns < 0 ? -1 : be->held_ns / NS_PER_MS;
 	if (be->upgrade)
 		snprintf(ev.upgrades, sizeof ev.upgrades, "%s", d->chain[bi]);
