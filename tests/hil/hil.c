@@ -4,6 +4,7 @@
  * guest reaches them at 10.0.2.2), drives the chip's lines as wired
  * switches would and checks what crosses the broker and what the output
  * lines show. One boot runs every scenario; docs/HIL.md. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,12 +63,17 @@ struct hil {
 	return -1; \
 } while (0)
 
-/* Run a guest command; on failure its answer becomes the reason. */
-static int
-hil_do(struct hil *x, char *out, size_t outlen, const char *cmd)
+/* Run a guest command (printf-style); on failure its answer becomes the
+ * reason. */
+static int __attribute__((format(printf, 4, 5)))
+hil_do(struct hil *x, char *out, size_t outlen, const char *fmt, ...)
 {
-	char buf[1024];
+	char cmd[256], buf[1024];
+	va_list ap;
 
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof cmd, fmt, ap);
+	va_end(ap);
 	if (vm_cmd(x->vm, out ? out : buf, out ? outlen : sizeof buf, CMD_MS,
 	    "%s", cmd) < 0)
 		FAIL(x, "guest: %.200s: %.1000s", cmd, out ? out : buf);
@@ -216,7 +222,7 @@ hil_edges(struct hil *x)
 {
 	char out[64];
 
-	if (hil_do(x, out, sizeof out, "count "
+	if (hil_do(x, out, sizeof out, "%s", "count "
 	    "gpio:.button.hi.level.[01].at.[0-9]*$ /tmp/counterd.log") < 0)
 		return -1;
 	return atoi(out);
@@ -268,6 +274,47 @@ sc_lost(struct hil *x)
 	snprintf(x->note, sizeof x->note, "82 flips, %d edges read",
 	    after - before);
 	return 0;
+}
+
+/* Pressed while counterd is stopped for BUSY_MS (a board busy elsewhere):
+ * the edge carries the kernel's timestamp, so the long hold is timed from
+ * the press, not from when counterd got round to reading it. Read-time
+ * stamps would put the long event long_ms after the press event; the
+ * kernel's put it long_ms - BUSY_MS after. */
+#define BUSY_MS 600
+static int
+sc_stamp(struct hil *x)
+{
+	struct proto_event press, up;
+	char topic[PROTO_TOPIC_MAX];
+	const struct h_msg *m;
+	int64_t t_press = -1, t_long = -1;
+
+	if (hil_do(x, NULL, 0, "freeze") < 0 || hil_do(x, NULL, 0, "set 0 1") < 0 ||
+	    hil_do(x, NULL, 0, "hold %d", BUSY_MS) < 0 || hil_do(x, NULL, 0, "thaw") < 0 ||
+	    hil_expect(x, &press, "hi", PROTO_GESTURE_PRESS, PROTO_KIND_HELP,
+	    EV_MS) < 0 ||
+	    hil_expect(x, &up, "hi", PROTO_GESTURE_LONG, PROTO_KIND_EMERGENCY,
+	    HI_LONG_MS + EV_MS) < 0 || hil_do(x, NULL, 0, "set 0 0") < 0)
+		return -1;
+	proto_topic_build(topic, sizeof topic, NULL, FX_SITE, PROTO_TOPIC_EVENT,
+	    "c1");
+	for (size_t i = 0; i < x->h->nmsgs; i++) {
+		m = &x->h->msgs[i];
+		if (!h_topic_match(topic, m->topic))
+			continue;
+		if (strstr((const char *)m->payload, press.id) && t_press < 0)
+			t_press = m->t_ms;
+		if (strstr((const char *)m->payload, up.id) && t_long < 0)
+			t_long = m->t_ms;
+	}
+	if (t_long - t_press > HI_LONG_MS - BUSY_MS / 2)
+		FAIL(x, "long event %lld ms after the press: the press was dated "
+		    "when read, not by the kernel (want about %d ms)",
+		    (long long)(t_long - t_press), HI_LONG_MS - BUSY_MS);
+	snprintf(x->note, sizeof x->note, "long %lld ms after the press",
+	    (long long)(t_long - t_press));
+	return hil_quiet(x, 700);
 }
 
 static int
@@ -347,6 +394,7 @@ static const struct {
 	{ "long press upgrades the press", sc_long },
 	{ "bouncy press is one press", sc_bouncy },
 	{ "edges lost in the kernel: still one press, released", sc_lost },
+	{ "press while counterd is busy dated by the kernel", sc_stamp },
 	{ "button line found by name", sc_named },
 	{ "active-low button with pull-up bias", sc_active_low },
 	{ "stuck button reported and cleared", sc_stuck },
@@ -380,7 +428,7 @@ hil_board(struct hil *x)
 	const struct h_msg *m;
 	struct proto_status st;
 
-	if (hil_do(x, out, sizeof out, "chip " HIL_LABEL " " HIL_LINES) < 0)
+	if (hil_do(x, out, sizeof out, "%s", "chip " HIL_LABEL " " HIL_LINES) < 0)
 		return -1;
 	sscanf(out, "%63s", x->chip);
 	snprintf(conf, sizeof conf, HIL_CONF, x->h->port, HI_LONG_MS, x->chip,
