@@ -36,7 +36,7 @@ enum { L_HI, L_LOW, L_NAMED, L_STUCK, L_DESK, L_INV };
 	"gpio = { backend = \"gpiod\"; };\n" \
 	"buttons = (\n" \
 	" { name = \"hi\"; chip = \"" HIL_LABEL "\"; line = 0;" \
-	" active_low = false; bias = \"pull-down\"; debounce_ms = 40;" \
+	" active_low = false; bias = \"pull-down\"; debounce_ms = 80;" \
 	" long_ms = %d; short = \"help\"; long = \"emergency\"; },\n" \
 	" { name = \"main\"; chip = \"" HIL_LABEL "\"; line = 1; },\n" \
 	" { name = \"named\"; chip = \"%s\"; line = \"BTN_NAMED\";" \
@@ -158,7 +158,7 @@ sc_desk(struct hil *x)
 	if (strcmp(out, "000 111") != 0)
 		FAIL(x, "idle outputs: desk and twin read \"%s\", want \"000 111\"",
 		    out);
-	if (hil_do(x, NULL, 0, "pulse 0 1 100") < 0 ||
+	if (hil_do(x, NULL, 0, "pulse 0 1 250") < 0 ||
 	    hil_expect(x, &ev, "hi", PROTO_GESTURE_PRESS, PROTO_KIND_HELP,
 	    EV_MS) < 0)
 		return -1;
@@ -183,7 +183,7 @@ sc_short(struct hil *x)
 {
 	struct proto_event ev;
 
-	if (hil_do(x, NULL, 0, "pulse 0 1 100") < 0 ||
+	if (hil_do(x, NULL, 0, "pulse 0 1 250") < 0 ||
 	    hil_expect(x, &ev, "hi", PROTO_GESTURE_PRESS, PROTO_KIND_HELP,
 	    EV_MS) < 0)
 		return -1;
@@ -228,8 +228,10 @@ hil_edges(struct hil *x)
 	return atoi(out);
 }
 
-/* A contact that bounces 31 times going down and 31 coming up, each burst
- * inside the 40 ms debounce: one press, nothing else. */
+/* A contact that bounces 31 times going down and 31 coming up, an edge
+ * every 1-2 ms (counterd reads each one as it comes), so no gap in a
+ * burst reaches the 80 ms debounce: one press, nothing else. The debounce
+ * is long so that a host stalling the guest mid-burst cannot split it. */
 static int
 sc_bouncy(struct hil *x)
 {
@@ -322,7 +324,7 @@ sc_named(struct hil *x)
 {
 	struct proto_event ev;
 
-	if (hil_do(x, NULL, 0, "pulse 2 1 100") < 0 ||
+	if (hil_do(x, NULL, 0, "pulse 2 1 250") < 0 ||
 	    hil_expect(x, &ev, "named", PROTO_GESTURE_PRESS, PROTO_KIND_HELP,
 	    EV_MS) < 0)
 		return -1;
