@@ -613,12 +613,33 @@ counterd_reload(struct counterd *d, const char *path)
 
 /* ---- the loop -------------------------------------------------------- */
 
+/* Read the edges that came while the loop was busy (a slow commit, say)
+ * before the buttons' clocks move on to now: read after, each would be
+ * dated now, and a whole short press could shrink to a spike that
+ * debouncing drops. */
+static void
+counterd_gpio_drain(struct counterd *d)
+{
+	struct pollfd pfd[GPIO_FDS_MAX];
+	int n = d->npfd - PFD_GPIO;
+
+	memcpy(pfd, &d->pfd[PFD_GPIO], (size_t)n * sizeof *pfd);
+	if (poll(pfd, (nfds_t)n, 0) <= 0)
+		return;
+	for (int i = 0; i < n; i++)
+		if (pfd[i].revents & (POLLIN | POLLERR))
+			counterd_gpio(d, pfd[i].fd);
+}
+
 static void
 counterd_due(struct counterd *d)
 {
 	struct button_event be[BUTTON_EV_MAX];
-	int64_t now_ns = clock_mono_ns(), now_ms = now_ns / NS_PER_MS;
+	int64_t now_ns, now_ms;
 
+	counterd_gpio_drain(d);
+	now_ns = clock_mono_ns();
+	now_ms = now_ns / NS_PER_MS;
 	for (unsigned i = 0; i < d->conf.nbuttons; i++)
 		counterd_gestures(d, i, be, button_tick(&d->buttons[i], now_ns, be),
 		    now_ns);
