@@ -31,7 +31,7 @@ enum { L_HI, L_LOW, L_NAMED, L_STUCK, L_DESK, L_INV };
 #define HIL_CONF \
 	"site = \"" FX_SITE "\";\ncounter = \"c1\";\n" \
 	"broker = { host = \"10.0.2.2\"; port = %d; keepalive_s = 5; };\n" \
-	"outbox = \"/var/lib/counterd/outbox.journal\";\n" \
+	"outbox = \"%s\";\n" \
 	"log_level = \"debug\";\n" \
 	"gpio = { backend = \"gpiod\"; };\n" \
 	"buttons = (\n" \
@@ -143,6 +143,37 @@ hil_steady(struct hil *x, int desk, int timeout_ms)
 	} while (clock_mono_ms() < end);
 	FAIL(x, "desk light and twin not steady %s: last sampled \"%s\"",
 	    desk ? "on/off" : "off/on", out);
+}
+
+/* Write the board's config (its outbox at outbox), check it with the
+ * host's counterd, start counterd in the guest with it and wait for its
+ * online status. */
+static int
+hil_start(struct hil *x, const char *name, const char *outbox)
+{
+	static char conf[4096];
+	char guest[128], topic[PROTO_TOPIC_MAX];
+	const struct h_msg *m;
+	struct proto_status st;
+
+	snprintf(conf, sizeof conf, HIL_CONF, x->h->port, outbox, HI_LONG_MS,
+	    x->chip, STUCK_MS);
+	snprintf(guest, sizeof guest, "/etc/%s", name);
+	if (!h_write(x->h, name, "%s", conf) ||
+	    h_run(x->h, "check", 10000, "counterd", "--check", "-c",
+	    h_path(x->h, name), (char *)NULL) != 0)
+		FAIL(x, "counterd --check refuses %s", name);
+	h_mark_seen(x->h);
+	if (vm_put(x->vm, guest, conf) < 0 ||
+	    hil_do(x, NULL, 0, "start -c %s", guest) < 0)
+		FAIL(x, "cannot start counterd in the guest");
+	proto_topic_build(topic, sizeof topic, NULL, FX_SITE,
+	    PROTO_TOPIC_STATUS, "c1");
+	while ((m = h_wait_msg(x->h, topic, 30000)) != NULL)
+		if (proto_decode_status((const char *)m->payload, m->len, &st,
+		    NULL) == 0 && st.online)
+			return 0;
+	FAIL(x, "counterd in the guest never came online (%s)", name);
 }
 
 /* Press, page, blink; acknowledged: steady on; resolved: off. */
@@ -387,6 +418,41 @@ sc_stuck(struct hil *x)
 	return hil_quiet(x, 500);
 }
 
+/* The outbox is on the slow disk; with its write queue kept full, each
+ * commit stalls counterd for a few hundred ms (an SD card can take
+ * longer). A press read late (counterd stopped, then continued) is raised
+ * in the read and committed; a short press of another button comes during
+ * that commit, and must be raised too, dated by its edges. */
+static int
+sc_busy(struct hil *x)
+{
+	struct proto_event ev;
+	int hi = 0, named = 0;
+
+	if (hil_do(x, NULL, 0, "diskbusy on") < 0 ||
+	    hil_do(x, NULL, 0, "freeze") < 0 || hil_do(x, NULL, 0, "set 0 1") < 0 ||
+	    hil_do(x, NULL, 0, "hold 300") < 0 || hil_do(x, NULL, 0, "thaw") < 0 ||
+	    hil_do(x, NULL, 0, "pulse 2 1 100") < 0 ||
+	    hil_do(x, NULL, 0, "set 0 0") < 0)
+		return -1;
+	while (!hi || !named) {
+		if (hil_event(x, &ev, 2 * EV_MS) < 0)
+			FAIL(x, "no press from %s within %d ms", hi ? "named" :
+			    "hi", 2 * EV_MS);
+		if (ev.gesture != PROTO_GESTURE_PRESS ||
+		    ev.kind != PROTO_KIND_HELP ||
+		    (strcmp(ev.button, "hi") != 0 &&
+		    strcmp(ev.button, "named") != 0))
+			FAIL(x, "unexpected %s %s from %s (%s)",
+			    proto_kind_name(ev.kind),
+			    proto_gesture_name(ev.gesture), ev.button, ev.id);
+		hi += strcmp(ev.button, "hi") == 0;
+		named += strcmp(ev.button, "named") == 0;
+	}
+	/* a second press from either would show here */
+	return hil_do(x, NULL, 0, "diskbusy off") < 0 ? -1 : hil_quiet(x, 700);
+}
+
 static const struct {
 	const char *name;
 	int (*run)(struct hil *);
@@ -400,6 +466,7 @@ static const struct {
 	{ "button line found by name", sc_named },
 	{ "active-low button with pull-up bias", sc_active_low },
 	{ "stuck button reported and cleared", sc_stuck },
+	{ "press during a slow commit", sc_busy },
 };
 #define NSCENARIOS (int)(sizeof scenarios / sizeof scenarios[0])
 
@@ -421,34 +488,16 @@ hil_show(struct harness *h, const char *name, int last)
 	free(s);
 }
 
-/* Start counterd in the guest on the chip and wait for it online. */
+/* Make the chip, then start the board on it. */
 static int
 hil_board(struct hil *x)
 {
-	static char conf[4096];
-	char out[512], topic[PROTO_TOPIC_MAX];
-	const struct h_msg *m;
-	struct proto_status st;
+	char out[512];
 
 	if (hil_do(x, out, sizeof out, "%s", "chip " HIL_LABEL " " HIL_LINES) < 0)
 		return -1;
 	sscanf(out, "%63s", x->chip);
-	snprintf(conf, sizeof conf, HIL_CONF, x->h->port, HI_LONG_MS, x->chip,
-	    STUCK_MS);
-	if (!h_write(x->h, "c1.conf", "%s", conf) ||
-	    h_run(x->h, "check", 10000, "counterd", "--check", "-c",
-	    h_path(x->h, "c1.conf"), (char *)NULL) != 0)
-		FAIL(x, "counterd --check refuses the guest's config");
-	if (vm_put(x->vm, "/etc/counterd.conf", conf) < 0 ||
-	    hil_do(x, NULL, 0, "start -c /etc/counterd.conf") < 0)
-		FAIL(x, "cannot start counterd in the guest");
-	proto_topic_build(topic, sizeof topic, NULL, FX_SITE,
-	    PROTO_TOPIC_STATUS, "c1");
-	while ((m = h_wait_msg(x->h, topic, 30000)) != NULL)
-		if (proto_decode_status((const char *)m->payload, m->len, &st,
-		    NULL) == 0 && st.online)
-			return 0;
-	FAIL(x, "counterd in the guest never came online");
+	return hil_start(x, "c1.conf", "/slow/outbox.journal");
 }
 
 /* Copy the guest's counterd log into the harness's directory. */
@@ -488,12 +537,14 @@ int
 main(void)
 {
 	const char *kernel = getenv("HIL_KERNEL"), *initrd = getenv("HIL_INITRD");
+	const char *disk = getenv("HIL_DISK");
 	struct hil x = { 0 };
 	int64_t t0 = clock_mono_ms(), t_boot = 0, t_run;
 	int failed = NSCENARIOS, setup = -1;
 
-	if (!kernel || !initrd) {
-		fprintf(stderr, "hil: set HIL_KERNEL and HIL_INITRD (make hil)\n");
+	if (!kernel || !initrd || !disk) {
+		fprintf(stderr, "hil: set HIL_KERNEL, HIL_INITRD and HIL_DISK "
+		    "(make hil)\n");
 		return 2;
 	}
 	if (!(x.h = h_new()))
@@ -501,7 +552,7 @@ main(void)
 	printf("1..%d\n", NSCENARIOS);
 	if (!fx_hub_conf(x.h, 60000, NULL, NULL) || fx_hub_start(x.h) < 0)
 		snprintf(x.why, sizeof x.why, "hubd did not start");
-	else if (!(x.vm = vm_start(x.h, kernel, initrd, 180000)))
+	else if (!(x.vm = vm_start(x.h, kernel, initrd, disk, 180000)))
 		snprintf(x.why, sizeof x.why, "the guest did not boot");
 	else if ((t_boot = clock_mono_ms() - t0), hil_board(&x) == 0)
 		setup = 0;

@@ -93,15 +93,43 @@ vm_accept(struct vm *vm, int lfd, int64_t end_ms)
 	return -1;
 }
 
+/* Copy the pristine image into the harness's directory: each run starts
+ * from an empty file system. Returns 0/-1. */
+static int
+vm_copy(const char *from, const char *to)
+{
+	char buf[65536];
+	FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+	size_t n;
+	int rc = in && out ? 0 : -1;
+
+	while (rc == 0 && (n = fread(buf, 1, sizeof buf, in)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			rc = -1;
+	if (in && ferror(in))
+		rc = -1;
+	if (in)
+		fclose(in);
+	if (out && fclose(out) != 0)
+		rc = -1;
+	return rc;
+}
+
 struct vm *
 vm_start(struct harness *h, const char *kernel, const char *initrd,
-    int timeout_ms)
+    const char *disk, int timeout_ms)
 {
 	struct vm *vm = calloc(1, sizeof *vm);
 	int64_t end = clock_mono_ms() + timeout_ms;
-	char sock[256], chardev[320], console[320], line[VM_LINE_MAX];
+	char sock[256], chardev[320], console[320], drive[400];
+	char line[VM_LINE_MAX];
 	int lfd;
 
+	if (vm && vm_copy(disk, h_path(h, "slow.img")) < 0) {
+		printf("# vm: cannot copy %s: %s\n", disk, strerror(errno));
+		free(vm);
+		return NULL;
+	}
 	if (!vm || (lfd = vm_listen(h, sock, sizeof sock)) < 0) {
 		printf("# vm: cannot listen for the control port: %s\n",
 		    strerror(errno));
@@ -112,14 +140,18 @@ vm_start(struct harness *h, const char *kernel, const char *initrd,
 	vm->fd = -1;
 	snprintf(chardev, sizeof chardev, "socket,id=ctl,path=%s", sock);
 	snprintf(console, sizeof console, "file:%s", h_path(h, "console.log"));
+	/* 4 writes a second: an fdatasync there takes about half a second */
+	snprintf(drive, sizeof drive, "if=none,id=slow,format=raw,file=%s,"
+	    "throttling.iops-write=4", h_path(h, "slow.img"));
 	/* TCG, not KVM: KVM hung at boot on these machines. ttyS0 is the
-	 * console, ttyS1 the agent; e1000 is one module to load. */
+	 * console, ttyS1 the agent; e1000 is one module to load. One CPU and
+	 * 128 MB, QEMU's defaults. */
 	vm->qemu = h_spawn(h, "qemu", VM_QEMU, "-accel", "tcg", "-cpu", "max",
-	    "-m", "256", "-smp", "1", "-nodefaults", "-display", "none",
-	    "-no-reboot", "-kernel", kernel, "-initrd", initrd, "-append",
-	    "console=ttyS0 panic=-1 quiet", "-serial", console,
-	    "-chardev", chardev, "-serial", "chardev:ctl",
+	    "-nodefaults", "-nographic", "-no-reboot", "-kernel", kernel,
+	    "-initrd", initrd, "-append", "console=ttyS0 panic=-1 quiet",
+	    "-serial", console, "-chardev", chardev, "-serial", "chardev:ctl",
 	    "-netdev", "user,id=n0", "-device", "e1000,netdev=n0",
+	    "-drive", drive, "-device", "virtio-blk-pci,drive=slow",
 	    (char *)NULL);
 	if (vm->qemu > 0)
 		vm->fd = vm_accept(vm, lfd, end);

@@ -11,10 +11,12 @@
 struct vm;
 
 /* Boot kernel with initrd under QEMU, a child tracked by the harness (its
- * console goes to console.log in the harness's directory), and wait up to
- * timeout_ms for the agent's "ready". Returns NULL, having printed why. */
+ * console goes to console.log in the harness's directory), with a copy of
+ * the file system image disk as a virtio disk whose writes are throttled
+ * (a slow SD card), and wait up to timeout_ms for the agent's "ready".
+ * Returns NULL, having printed why. */
 struct vm *vm_start(struct harness *h, const char *kernel, const char *initrd,
-    int timeout_ms);
+    const char *disk, int timeout_ms);
 /* Close the channel and stop QEMU. */
 void vm_free(struct vm *vm);
 
