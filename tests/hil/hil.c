@@ -136,7 +136,8 @@ hil_steady(struct hil *x, int desk, int timeout_ms)
 	snprintf(want, sizeof want, "%s %s", desk ? "1111111111111" :
 	    "0000000000000", desk ? "0000000000000" : "1111111111111");
 	do {
-		if (hil_do(x, out, sizeof out, "sample 13 100 4 5") < 0)
+		if (hil_do(x, out, sizeof out, "sample 13 100 %d %d", L_DESK,
+		    L_INV) < 0)
 			return -1;
 		if (strcmp(out, want) == 0)
 			return 0;
@@ -184,18 +185,19 @@ sc_desk(struct hil *x)
 	struct proto_page pg;
 	char out[128];
 
-	if (hil_do(x, out, sizeof out, "sample 3 50 4 5") < 0)
+	if (hil_do(x, out, sizeof out, "sample 3 50 %d %d", L_DESK, L_INV) < 0)
 		return -1;
 	if (strcmp(out, "000 111") != 0)
 		FAIL(x, "idle outputs: desk and twin read \"%s\", want \"000 111\"",
 		    out);
-	if (hil_do(x, NULL, 0, "pulse 0 1 250") < 0 ||
+	if (hil_do(x, NULL, 0, "pulse %d 1 250", L_HI) < 0 ||
 	    hil_expect(x, &ev, "hi", PROTO_GESTURE_PRESS, PROTO_KIND_HELP,
 	    EV_MS) < 0)
 		return -1;
 	if (fx_next_page(x->h, "sup", &pg, EV_MS) < 0)
 		FAIL(x, "no page for %s", ev.id);
-	if (hil_do(x, out, sizeof out, "sample 13 100 4 5") < 0)
+	if (hil_do(x, out, sizeof out, "sample 13 100 %d %d", L_DESK,
+	    L_INV) < 0)
 		return -1;
 	if (!strchr(out, '0') || !strchr(out, '1') || out[13] != ' ')
 		FAIL(x, "desk light not blinking (sent/received): \"%s\"", out);
@@ -214,7 +216,7 @@ sc_short(struct hil *x)
 {
 	struct proto_event ev;
 
-	if (hil_do(x, NULL, 0, "pulse 0 1 250") < 0 ||
+	if (hil_do(x, NULL, 0, "pulse %d 1 250", L_HI) < 0 ||
 	    hil_expect(x, &ev, "hi", PROTO_GESTURE_PRESS, PROTO_KIND_HELP,
 	    EV_MS) < 0)
 		return -1;
@@ -230,11 +232,11 @@ sc_long(struct hil *x)
 {
 	struct proto_event press, up;
 
-	if (hil_do(x, NULL, 0, "set 0 1") < 0 ||
+	if (hil_do(x, NULL, 0, "set %d 1", L_HI) < 0 ||
 	    hil_expect(x, &press, "hi", PROTO_GESTURE_PRESS, PROTO_KIND_HELP,
 	    EV_MS) < 0 ||
 	    hil_expect(x, &up, "hi", PROTO_GESTURE_LONG, PROTO_KIND_EMERGENCY,
-	    HI_LONG_MS + EV_MS) < 0 || hil_do(x, NULL, 0, "set 0 0") < 0)
+	    HI_LONG_MS + EV_MS) < 0 || hil_do(x, NULL, 0, "set %d 0", L_HI) < 0)
 		return -1;
 	if (strcmp(up.upgrades, press.id) != 0 ||
 	    up.pressed_ms != press.pressed_ms || up.held_ms != HI_LONG_MS)
@@ -269,9 +271,9 @@ sc_bouncy(struct hil *x)
 	struct proto_event ev;
 	int before = hil_edges(x), after;
 
-	if (before < 0 || hil_do(x, NULL, 0, "bounce 0 31 1") < 0 ||
+	if (before < 0 || hil_do(x, NULL, 0, "bounce %d 31 1", L_HI) < 0 ||
 	    hil_expect(x, &ev, "hi", PROTO_GESTURE_PRESS, PROTO_KIND_HELP,
-	    EV_MS) < 0 || hil_do(x, NULL, 0, "bounce 0 31 0") < 0 ||
+	    EV_MS) < 0 || hil_do(x, NULL, 0, "bounce %d 31 0", L_HI) < 0 ||
 	    hil_quiet(x, HI_LONG_MS + 700) < 0 || (after = hil_edges(x)) < 0)
 		return -1;
 	if (after - before < 4)
@@ -293,11 +295,11 @@ sc_lost(struct hil *x)
 	int before = hil_edges(x), after;
 
 	if (before < 0 || hil_do(x, NULL, 0, "freeze") < 0 ||
-	    hil_do(x, NULL, 0, "bounce 0 41 1") < 0 ||
+	    hil_do(x, NULL, 0, "bounce %d 41 1", L_HI) < 0 ||
 	    hil_do(x, NULL, 0, "thaw") < 0 ||
 	    hil_expect(x, &ev, "hi", PROTO_GESTURE_PRESS, PROTO_KIND_HELP,
 	    EV_MS) < 0 || hil_do(x, NULL, 0, "freeze") < 0 ||
-	    hil_do(x, NULL, 0, "bounce 0 41 0") < 0 ||
+	    hil_do(x, NULL, 0, "bounce %d 41 0", L_HI) < 0 ||
 	    hil_do(x, NULL, 0, "thaw") < 0 ||
 	    hil_quiet(x, HI_LONG_MS + 700) < 0 || (after = hil_edges(x)) < 0)
 		return -1;
@@ -323,12 +325,14 @@ sc_stamp(struct hil *x)
 	const struct h_msg *m;
 	int64_t t_press = -1, t_long = -1;
 
-	if (hil_do(x, NULL, 0, "freeze") < 0 || hil_do(x, NULL, 0, "set 0 1") < 0 ||
-	    hil_do(x, NULL, 0, "hold %d", BUSY_MS) < 0 || hil_do(x, NULL, 0, "thaw") < 0 ||
+	if (hil_do(x, NULL, 0, "freeze") < 0 ||
+	    hil_do(x, NULL, 0, "set %d 1", L_HI) < 0 ||
+	    hil_do(x, NULL, 0, "hold %d", BUSY_MS) < 0 ||
+	    hil_do(x, NULL, 0, "thaw") < 0 ||
 	    hil_expect(x, &press, "hi", PROTO_GESTURE_PRESS, PROTO_KIND_HELP,
 	    EV_MS) < 0 ||
 	    hil_expect(x, &up, "hi", PROTO_GESTURE_LONG, PROTO_KIND_EMERGENCY,
-	    HI_LONG_MS + EV_MS) < 0 || hil_do(x, NULL, 0, "set 0 0") < 0)
+	    HI_LONG_MS + EV_MS) < 0 || hil_do(x, NULL, 0, "set %d 0", L_HI) < 0)
 		return -1;
 	proto_topic_build(topic, sizeof topic, NULL, FX_SITE, PROTO_TOPIC_EVENT,
 	    "c1");
@@ -355,7 +359,7 @@ sc_named(struct hil *x)
 {
 	struct proto_event ev;
 
-	if (hil_do(x, NULL, 0, "pulse 2 1 250") < 0 ||
+	if (hil_do(x, NULL, 0, "pulse %d 1 250", L_NAMED) < 0 ||
 	    hil_expect(x, &ev, "named", PROTO_GESTURE_PRESS, PROTO_KIND_HELP,
 	    EV_MS) < 0)
 		return -1;
@@ -370,14 +374,14 @@ sc_active_low(struct hil *x)
 	struct proto_event ev;
 	char out[64];
 
-	if (hil_do(x, out, sizeof out, "get 1") < 0)
+	if (hil_do(x, out, sizeof out, "get %d", L_LOW) < 0)
 		return -1;
 	if (strcmp(out, "1") != 0)
 		FAIL(x, "line BTN_LOW idles at %s: the pull-up bias was not "
 		    "applied", out);
-	if (hil_do(x, NULL, 0, "set 1 0") < 0 ||
+	if (hil_do(x, NULL, 0, "set %d 0", L_LOW) < 0 ||
 	    hil_expect(x, &ev, "main", PROTO_GESTURE_PRESS, PROTO_KIND_HELP,
-	    EV_MS) < 0 || hil_do(x, NULL, 0, "set 1 1") < 0)
+	    EV_MS) < 0 || hil_do(x, NULL, 0, "set %d 1", L_LOW) < 0)
 		return -1;
 	return hil_quiet(x, 700);
 }
@@ -406,12 +410,12 @@ sc_stuck(struct hil *x)
 {
 	struct proto_event ev;
 
-	if (hil_do(x, NULL, 0, "set 3 1") < 0 ||
+	if (hil_do(x, NULL, 0, "set %d 1", L_STUCK) < 0 ||
 	    hil_expect(x, &ev, "stuck", PROTO_GESTURE_PRESS, PROTO_KIND_HELP,
 	    EV_MS) < 0 ||
 	    hil_expect(x, &ev, "stuck", PROTO_GESTURE_HELD, PROTO_KIND_FAULT,
 	    STUCK_MS + EV_MS) < 0 || hil_faults(x, 1) < 0 ||
-	    hil_do(x, NULL, 0, "set 3 0") < 0 ||
+	    hil_do(x, NULL, 0, "set %d 0", L_STUCK) < 0 ||
 	    hil_expect(x, &ev, "stuck", PROTO_GESTURE_RELEASED,
 	    PROTO_KIND_FAULT_CLEARED, EV_MS) < 0 || hil_faults(x, 0) < 0)
 		return -1;
@@ -430,10 +434,12 @@ sc_busy(struct hil *x)
 	int hi = 0, named = 0;
 
 	if (hil_do(x, NULL, 0, "diskbusy on") < 0 ||
-	    hil_do(x, NULL, 0, "freeze") < 0 || hil_do(x, NULL, 0, "set 0 1") < 0 ||
-	    hil_do(x, NULL, 0, "hold 300") < 0 || hil_do(x, NULL, 0, "thaw") < 0 ||
-	    hil_do(x, NULL, 0, "pulse 2 1 100") < 0 ||
-	    hil_do(x, NULL, 0, "set 0 0") < 0)
+	    hil_do(x, NULL, 0, "freeze") < 0 ||
+	    hil_do(x, NULL, 0, "set %d 1", L_HI) < 0 ||
+	    hil_do(x, NULL, 0, "hold 300") < 0 ||
+	    hil_do(x, NULL, 0, "thaw") < 0 ||
+	    hil_do(x, NULL, 0, "pulse %d 1 100", L_NAMED) < 0 ||
+	    hil_do(x, NULL, 0, "set %d 0", L_HI) < 0)
 		return -1;
 	while (!hi || !named) {
 		if (hil_event(x, &ev, 2 * EV_MS) < 0)
