@@ -44,6 +44,7 @@ include tests/build.mk
 include tests/bench/build.mk
 include tests/fuzz/build.mk
 include tests/faults/build.mk
+include tests/hil/build.mk
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

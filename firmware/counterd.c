@@ -47,6 +47,8 @@ struct counterd {
 	/* id of the event that began each button's current gesture, which a
 	 * long or double press upgrades */
 	char chain[CONF_BUTTONS_MAX][PROTO_EVENT_ID_MAX];
+	/* each button's last press (CLOCK_MONOTONIC) and its pressed_ms */
+	int64_t press_t_ns[CONF_BUTTONS_MAX], press_ms[CONF_BUTTONS_MAX];
 	char t_event[PROTO_TOPIC_MAX];
 	char t_status[PROTO_TOPIC_MAX];
 	char t_feedback[PROTO_TOPIC_MAX];
@@ -278,7 +280,15 @@ counterd_gesture(struct counterd *d, unsigned bi, const struct button_event *be,
 	    be->gesture == PROTO_GESTURE_RELEASED;
 
 	snprintf(ev.button, sizeof ev.button, "%s", d->conf.buttons[bi].name);
-	ev.pressed_ms = clock_wall_ms() - (now_ns - be->t_ns) / NS_PER_MS;
+	/* Every event of one press (the press, its long hold, its fault)
+	 * carries the same pressed_ms: converted again from the monotonic
+	 * clock, a later one could land a millisecond apart. */
+	if (be->t_ns != d->press_t_ns[bi]) {
+		d->press_t_ns[bi] = be->t_ns;
+		d->press_ms[bi] = clock_wall_ms() - (now_ns - be->t_ns) /
+		    NS_PER_MS;
+	}
+	ev.pressed_ms = d->press_ms[bi];
 	ev.held_ms = be->held_ns < 0 ? -1 : be->held_ns / NS_PER_MS;
 	if (be->upgrade)
 		snprintf(ev.upgrades, sizeof ev.upgrades, "%s", d->chain[bi]);
@@ -640,21 +650,22 @@ counterd_reload(struct counterd *d, const char *path)
 
 /* ---- the loop -------------------------------------------------------- */
 
-/* Edges that came while the loop was busy (publishing, committing) are
- * read before the buttons' timers move on to now: a button never goes
- * back in time, so an edge read after its timer would be dated late, and
- * a release read late would lengthen the hold it ends. */
+/* Read the edges that came while the loop was busy (a slow commit, say)
+ * before the buttons' clocks move on to now: read after, each would be
+ * dated now, and a whole short press could shrink to a spike that
+ * debouncing drops. */
 static void
-counterd_gpio_pending(struct counterd *d)
+counterd_gpio_drain(struct counterd *d)
 {
-	struct pollfd *p = d->pfd + PFD_GPIO;
-	nfds_t n = (nfds_t)(d->npfd - PFD_GPIO);
+	struct pollfd pfd[GPIO_FDS_MAX];
+	int n = d->npfd - PFD_GPIO;
 
-	if (n == 0 || poll(p, n, 0) <= 0)
+	memcpy(pfd, &d->pfd[PFD_GPIO], (size_t)n * sizeof *pfd);
+	if (poll(pfd, (nfds_t)n, 0) <= 0)
 		return;
-	for (nfds_t i = 0; i < n; i++)
-		if (p[i].revents & (POLLIN | POLLERR))
-			counterd_gpio(d, p[i].fd);
+	for (int i = 0; i < n; i++)
+		if (pfd[i].revents & (POLLIN | POLLERR))
+			counterd_gpio(d, pfd[i].fd);
 }
 
 static void
@@ -663,10 +674,9 @@ counterd_due(struct counterd *d)
 	struct button_event be[BUTTON_EV_MAX];
 	int64_t now_ns, now_ms;
 
-	counterd_gpio_pending(d);
+	counterd_gpio_drain(d);
 	now_ns = clock_mono_ns();
 	now_ms = now_ns / NS_PER_MS;
-
 	for (unsigned i = 0; i < d->conf.nbuttons; i++)
 		counterd_gestures(d, i, be, button_tick(&d->buttons[i], now_ns, be),
 		    now_ns);
