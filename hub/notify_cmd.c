@@ -3,7 +3,9 @@
  * process group of its own, watched through a pidfd in the hub's poll
  * loop: its exit status is the outcome, its output's last bytes the
  * detail, and past its time limit the whole group is killed. Every child
- * is reaped, also at shutdown. */
+ * is reaped, also at shutdown. Where there is no pidfd_open (a kernel
+ * before 5.3, valgrind 3.19) the end of a hook's output wakes the loop
+ * instead, and its exit is looked for then. */
 #include "notify.h"
 
 #include <errno.h>
@@ -17,13 +19,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "log.h"
+
 #define NC_CMDS_MAX	32	/* running at once; more fail and retry */
 #define NC_TAIL		120	/* bytes of output kept for the log */
+#define NC_RECHECK_MS	10	/* no pidfd: output closed, exit not yet */
 
 struct nc_cmd {
 	pid_t pid;
 	int pidfd, out;		/* out: read end of stdout+stderr; -1 at EOF */
 	int64_t kill_ms;	/* monotonic deadline */
+	int64_t recheck_ms;	/* no pidfd: look for its exit then; 0 */
 	int killed;
 	void *owner;
 	char tail[NC_TAIL + 1];
@@ -132,7 +138,13 @@ notify_cmd_start(struct notify_cmds *nc, char *const argv[],
 		    strerror(rc));
 		return -1;
 	}
-	if ((c->pidfd = pidfd_open(c->pid, 0)) < 0) {
+	if ((c->pidfd = pidfd_open(c->pid, 0)) < 0 && errno == ENOSYS) {
+		static int told;
+
+		if (!told++)
+			log_warnx("notify: no pidfd_open here: a hook's exit is "
+			    "noticed when its output closes");
+	} else if (c->pidfd < 0) {
 		/* cannot watch it: do not leave it running unwatched */
 		kill(-c->pid, SIGKILL);
 		waitpid(c->pid, NULL, 0);
@@ -161,6 +173,8 @@ notify_cmd_fds(struct notify_cmds *nc, struct pollfd *pfd, unsigned max,
 		pfd[n++] = (struct pollfd){ .fd = c->out, .events = POLLIN };
 		if (!c->killed && (*due_ms < 0 || c->kill_ms < *due_ms))
 			*due_ms = c->kill_ms;
+		if (c->recheck_ms && (*due_ms < 0 || c->recheck_ms < *due_ms))
+			*due_ms = c->recheck_ms;
 	}
 	return n;
 }
@@ -239,7 +253,8 @@ notify_cmd_run(struct notify_cmds *nc, const struct pollfd *pfd, unsigned n,
 			c->killed = 1;
 		}
 		memset(&si, 0, sizeof si);
-		if (waitid(P_PIDFD, (id_t)c->pidfd, &si, WEXITED | WNOHANG) < 0) {
+		if (waitid(c->pidfd >= 0 ? P_PIDFD : P_PID, c->pidfd >= 0 ?
+		    (id_t)c->pidfd : (id_t)c->pid, &si, WEXITED | WNOHANG) < 0) {
 			if (errno == EINTR) {
 				i++;
 				continue;
@@ -248,6 +263,10 @@ notify_cmd_run(struct notify_cmds *nc, const struct pollfd *pfd, unsigned n,
 			si.si_code = CLD_KILLED;
 			si.si_status = SIGKILL;
 		} else if (si.si_pid == 0) {
+			/* without a pidfd nothing wakes us at its exit once its
+			 * output has closed: look again shortly */
+			c->recheck_ms = c->pidfd < 0 && c->out < 0 ?
+			    now_ms + NC_RECHECK_MS : 0;
 			i++;
 			continue;
 		}
