@@ -415,8 +415,9 @@ outbox_replay(void *arg, int type, const unsigned char *p, size_t n)
 }
 
 /* Everything live as records into ob->batch: what a rewritten journal
- * holds. The reservation covers every seq handed out in this run. */
-static void
+ * holds. The reservation covers every seq handed out in this run; it is
+ * returned, to become the file's mark once written. */
+static uint64_t
 outbox_snapshot(struct outbox *ob)
 {
 	uint64_t mark = ob->file_mark > ob->next_seq ? ob->file_mark :
@@ -431,6 +432,7 @@ outbox_snapshot(struct outbox *ob)
 		batch_event(ob, &ob->q[i].ev);
 	for (int i = 0; i < ob->ndiscreet; i++)
 		batch_str(ob, REC_DISCREET, ob->discreet[i]);
+	return mark;
 }
 
 /* Rewrite the journal with only what is live, once it has grown well past
@@ -438,16 +440,17 @@ outbox_snapshot(struct outbox *ob)
 static void
 outbox_compact(struct outbox *ob)
 {
+	uint64_t mark;
+
 	if (!ob->j || journal_size(ob->j) < OUTBOX_COMPACT_BYTES +
 	    (size_t)ob->nq * OUTBOX_EVENT_BYTES)
 		return;
-	outbox_snapshot(ob);
+	mark = outbox_snapshot(ob);
 	if (journal_rewrite(ob->j, &ob->batch) == 0) {
 		for (int i = 0; i < ob->nq; i++)
 			ob->q[i].saved = 1;
 		ob->nunsaved = 0;
-		ob->file_mark = ob->file_mark > ob->next_seq ? ob->file_mark :
-		    ob->next_seq;
+		ob->file_mark = mark;
 	}
 }
 
@@ -503,8 +506,8 @@ outbox_load(const char *path, const char *counter, int flags,
 		errno = EBADMSG;
 		return NULL;
 	}
-	memcpy(ob->boot, ob->file_boot, sizeof ob->boot);
 	if (flags & JOURNAL_READONLY) {
+		memcpy(ob->boot, ob->file_boot, sizeof ob->boot);
 		if (damaged_at)
 			*damaged_at = info.damaged_at;
 		return ob;
