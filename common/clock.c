@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/timerfd.h>
 #include <time.h>
 
 int64_t
@@ -27,6 +28,24 @@ clock_wall_ms(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int
+clock_timerfd_arm(int fd, int64_t due_ns)
+{
+	struct itimerspec its;
+	int64_t delay_ns;
+
+	memset(&its, 0, sizeof its);
+	if (due_ns >= 0) {
+		delay_ns = due_ns - clock_mono_ns();
+		/* an all-zero value would disarm: the past is 1 ns away */
+		if (delay_ns < 1)
+			delay_ns = 1;
+		its.it_value.tv_sec = delay_ns / 1000000000;
+		its.it_value.tv_nsec = delay_ns % 1000000000;
+	}
+	return timerfd_settime(fd, 0, &its, NULL);
 }
 
 char *

@@ -15,6 +15,15 @@ int64_t clock_mono_ns(void);
 /* Milliseconds since the Unix epoch, UTC (records). */
 int64_t clock_wall_ms(void);
 
+/* Arm the CLOCK_MONOTONIC timerfd fd to fire once at due_ns on
+ * CLOCK_MONOTONIC (at once if that is past); disarm it if due_ns < 0.
+ * The deadline is handed to the kernel as a delay from now, never as an
+ * absolute value: an absolute one is only as good as the process's view of
+ * the clock, and a preloaded time shim (libfaketime, the date matrix of
+ * docs/TESTING.md) shifts that view but not the kernel's. Returns 0, or -1
+ * with errno from timerfd_settime. */
+int clock_timerfd_arm(int fd, int64_t due_ns);
+
 /* Format epoch milliseconds as ISO 8601 UTC with milliseconds into buf
  * (at least CLOCK_ISO_LEN bytes). Returns buf. */
 char *clock_iso_format(int64_t epoch_ms, char *buf);

@@ -698,7 +698,6 @@ static void
 counterd_arm(struct counterd *d)
 {
 	int64_t now_ms = clock_mono_ms(), next = -1, t;
-	struct itimerspec its = { 0 };
 
 	for (unsigned i = 0; i < d->conf.nbuttons; i++)
 		next = counterd_min(next, button_next_deadline(&d->buttons[i]));
@@ -712,14 +711,7 @@ counterd_arm(struct counterd *d)
 		next = counterd_min(next, d->ob_retry_at_ms * NS_PER_MS);
 	if ((t = mqtt_timeout_ms(d->mqtt, now_ms)) >= 0)
 		next = counterd_min(next, (now_ms + t) * NS_PER_MS);
-	if (next >= 0) {
-		/* a zero it_value would disarm: the past is 1 ns */
-		next = next > 0 ? next : 1;
-		its.it_value.tv_sec = next / 1000000000;
-		its.it_value.tv_nsec = next % 1000000000;
-	}
-	if (timerfd_settime(d->pfd[PFD_TIMER].fd, TFD_TIMER_ABSTIME, &its,
-	    NULL) < 0)
+	if (clock_timerfd_arm(d->pfd[PFD_TIMER].fd, next) < 0)
 		fatal("timerfd_settime");
 }
 

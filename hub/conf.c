@@ -35,7 +35,7 @@ static const struct cfg_knob conf_top_knobs[] = {
 
 static const struct cfg_knob conf_broker_knobs[] = {
 	{ "host", CFG_STR, offsetof(struct conf_broker, host), 256, 0,
-	  0, 0, 0, "localhost" },
+	  0, 0, 0, "127.0.0.1" },
 	{ "port", CFG_INT, offsetof(struct conf_broker, port), 0, 0,
 	  1883, 1, 65535, NULL },
 	{ "keepalive_s", CFG_INT, offsetof(struct conf_broker, keepalive_s), 0,

@@ -190,7 +190,6 @@ hubd_timers(struct hub *h)
 static void
 hubd_arm(struct hub *h, int tfd, int64_t src_due)
 {
-	struct itimerspec its;
 	struct timer *tm = timers_peek(&h->timers);
 	int64_t now = clock_mono_ms(), due = src_due;
 	int64_t rc = mqtt_timeout_ms(h->mqtt, now);
@@ -199,15 +198,7 @@ hubd_arm(struct hub *h, int tfd, int64_t src_due)
 		due = tm->due_ms;
 	if (rc >= 0 && (due < 0 || now + rc < due))
 		due = now + rc;
-	memset(&its, 0, sizeof its);
-	if (due >= 0) {
-		/* an all-zero value would disarm; a past one fires at once */
-		if (due < 1)
-			due = 1;
-		its.it_value.tv_sec = due / 1000;
-		its.it_value.tv_nsec = (due % 1000) * 1000000;
-	}
-	if (timerfd_settime(tfd, TFD_TIMER_ABSTIME, &its, NULL) < 0)
+	if (clock_timerfd_arm(tfd, due >= 0 ? due * 1000000 : -1) < 0)
 		log_warn("timerfd");
 }
 

@@ -54,6 +54,16 @@ press_edge(int fd, const struct conf_button *b, int pressed)
 	return 0;
 }
 
+static void
+press_sleep_ms(long ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000,
+	    .tv_nsec = ms % 1000 * 1000000 };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
 static int
 press_parse(int argc, char **argv, const char **button, long *hold_ms)
 {
@@ -92,7 +102,6 @@ int
 cmd_press(int argc, char **argv)
 {
 	static struct conf c;
-	struct timespec hold;
 	const char *button = NULL;
 	char err[CFG_ERR_MAX];
 	long hold_ms = PRESS_HOLD_MS;
@@ -117,13 +126,16 @@ cmd_press(int argc, char **argv)
 	}
 	if ((fd = press_connect(c.sim_socket)) < 0)
 		return 1;
-	hold.tv_sec = hold_ms / 1000;
-	hold.tv_nsec = hold_ms % 1000 * 1000000;
 	rc = press_edge(fd, &c.buttons[bi], 1);
 	if (rc == 0) {
-		nanosleep(&hold, NULL);
+		press_sleep_ms(hold_ms);
 		rc = press_edge(fd, &c.buttons[bi], 0);
 	}
+	/* Return only once the release has outlasted the debounce: a press
+	 * sent sooner would be read as a bounce of this one, as it would be
+	 * on a real button. */
+	if (rc == 0)
+		press_sleep_ms(c.buttons[bi].spec.debounce_ms + 2);
 	close(fd);
 	return rc < 0 ? 1 : 0;
 }

@@ -129,7 +129,7 @@ test_minimal_defaults(void **state)
 	(void)state;
 	assert_string_equal(c->topic_prefix, "panic");
 	assert_string_equal(c->timezone, "UTC");
-	assert_string_equal(c->broker.host, "localhost");
+	assert_string_equal(c->broker.host, "127.0.0.1");
 	assert_int_equal(c->broker.port, 1883);
 	assert_string_equal(c->broker.client_id, "hubd-b1");
 	assert_int_equal(c->cancel_grace_ms, 30000);
