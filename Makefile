@@ -45,6 +45,7 @@ include tests/bench/build.mk
 include tests/fuzz/build.mk
 include tests/faults/build.mk
 include tests/hil/build.mk
+include tests/dates/build.mk
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -8,6 +8,7 @@ INTEGRATION   := $(basename $(notdir $(wildcard tests/integration/test_*.c)))
 
 HARNESS_OBJS := $(BUILD)/tests/integration/harness.o \
 	$(BUILD)/tests/integration/fixtures.o $(BUILD)/tests/integration/http.o \
+	$(BUILD)/tests/integration/sitetime.o \
 	$(BUILD)/tests/support/sys.o \
 	$(addprefix $(BUILD)/tests/support/, recv.o recv_http.o recv_smtp.o) \
 	$(BUILD)/firmware/outbox.o $(BUILD)/firmware/journal.o

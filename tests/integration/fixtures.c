@@ -161,11 +161,20 @@ fx_notify_of(const char *const *notify, const char *id, int part)
 #define FX_C1 "{ id = \"c1\"; label = \"1番窓口\"; zone = \"A\";" \
 	" floor = \"1F\"; location = \"入口右手\"; }"
 
-/* hub.conf as fx_hub_conf_notify says, with counters the body of its
- * list. */
+/* The schedule of fx_hub_conf: UTC, zone A covered all week. */
+static const struct fx_sched fx_sched_default = {
+	.timezone = "UTC",
+	.zones = "{ id = \"A\"; name = \"1F 窓口A\"; }",
+	.counters = FX_C1,
+	.shifts = "{ zone = \"A\"; days = [ \"mon\", \"tue\", \"wed\","
+	    " \"thu\", \"fri\", \"sat\", \"sun\" ]; from = \"00:00\";"
+	    " to = \"24:00\"; supervisor = \"sup\"; backup = \"bak\"; }",
+};
+
+/* hub.conf as fx_hub_conf_notify says, with the schedule sc. */
 static const char *
 hub_conf(struct harness *h, int step_ms, const char *policies,
-    const char *const *notify, const char *extra, const char *counters)
+    const char *const *notify, const char *extra, const struct fx_sched *sc)
 {
 	char def[1024], login[1024];
 
@@ -183,7 +192,7 @@ hub_conf(struct harness *h, int step_ms, const char *policies,
 	}
 	return h_write(h, "hub.conf",
 	    "site = \"" FX_SITE "\";\n"
-	    "timezone = \"UTC\";\n"
+	    "timezone = \"%s\";\n"
 	    "database = \"%s\";\n"
 	    "log_level = \"debug\";\n"
 	    "broker = { host = \"127.0.0.1\"; port = %d; keepalive_s = 5;%s };\n"
@@ -196,37 +205,47 @@ hub_conf(struct harness *h, int step_ms, const char *policies,
 	    FX_PERSON("fac", "山本 修", "facility")
 	    "  { id = \"r2\"; name = \"渡辺 陽子\"; roles = [ \"responder\" ];%s%s%s } );\n"
 	    "teams = ( { id = \"response\"; members = [ \"sup\", \"bak\", \"r2\" ]; } );\n"
-	    "zones = ( { id = \"A\"; name = \"1F 窓口A\"; } );\n"
+	    "zones = ( %s );\n"
 	    "counters = ( %s );\n"
-	    "shifts = ( { zone = \"A\"; days = [ \"mon\", \"tue\", \"wed\","
-	    " \"thu\", \"fri\", \"sat\", \"sun\" ]; from = \"00:00\";"
-	    " to = \"24:00\"; supervisor = \"sup\"; backup = \"bak\"; } );\n"
+	    "shifts = ( %s );\n"
+	    "%s%s%s"
 	    "policies = (\n%s);\n"
 	    "%s\n",
-	    h_path(h, "hub.db"), h->port, fx_login(h, "hub", login,
-	    sizeof login), FX_N("sup"), FX_N("bak"), FX_N("mgr"),
-	    FX_N("sec"), FX_N("fac"), FX_N("r2"), counters, policies,
-	    extra ? extra : "");
+	    sc->timezone, h_path(h, "hub.db"), h->port, fx_login(h, "hub",
+	    login, sizeof login), FX_N("sup"), FX_N("bak"), FX_N("mgr"),
+	    FX_N("sec"), FX_N("fac"), FX_N("r2"), sc->zones, sc->counters,
+	    sc->shifts, sc->exceptions ? "exceptions = ( " : "",
+	    sc->exceptions ? sc->exceptions : "", sc->exceptions ? " );\n" : "",
+	    policies, extra ? extra : "");
+}
+
+const char *
+fx_hub_conf_sched(struct harness *h, int step_ms, const char *policies,
+    const struct fx_sched *sc)
+{
+	return hub_conf(h, step_ms, policies, NULL, NULL, sc);
 }
 
 const char *
 fx_hub_conf(struct harness *h, int step_ms, const char *policies,
     const char *extra)
 {
-	return hub_conf(h, step_ms, policies, NULL, extra, FX_C1);
+	return hub_conf(h, step_ms, policies, NULL, extra, &fx_sched_default);
 }
 
 const char *
 fx_hub_conf_notify(struct harness *h, int step_ms, const char *policies,
     const char *const *notify, const char *extra)
 {
-	return hub_conf(h, step_ms, policies, notify, extra, FX_C1);
+	return hub_conf(h, step_ms, policies, notify, extra,
+	    &fx_sched_default);
 }
 
 const char *
 fx_hub_conf_boards(struct harness *h, int step_ms, int nboards)
 {
 	char list[FX_BOARDS_MAX * 64];
+	struct fx_sched sc = fx_sched_default;
 	size_t n = 0;
 
 	list[0] = '\0';
@@ -234,7 +253,8 @@ fx_hub_conf_boards(struct harness *h, int step_ms, int nboards)
 		n += (size_t)snprintf(list + n, sizeof list - n, "%s{ id = \"c%d\";"
 		    " label = \"%d番窓口\"; zone = \"A\"; }", i > 1 ? ", " : "",
 		    i, i);
-	return hub_conf(h, step_ms, NULL, NULL, NULL, list);
+	sc.counters = list;
+	return hub_conf(h, step_ms, NULL, NULL, NULL, &sc);
 }
 
 pid_t

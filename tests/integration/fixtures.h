@@ -35,6 +35,22 @@ int fx_next_event(struct harness *h, const char *counter,
 const char *fx_hub_conf(struct harness *h, int step_ms, const char *policies,
     const char *extra);
 
+/* Where and when a hub.conf's people work: the site's time zone, and the
+ * bodies of its zones, counters, shifts and exceptions lists (exceptions
+ * NULL: none). */
+struct fx_sched {
+	const char *timezone;
+	const char *zones;
+	const char *counters;
+	const char *shifts;
+	const char *exceptions;
+};
+
+/* fx_hub_conf with the schedule sc instead of zone A in UTC covered all
+ * week by sup and bak. Returns the path. */
+const char *fx_hub_conf_sched(struct harness *h, int step_ms,
+    const char *policies, const struct fx_sched *sc);
+
 /* fx_hub_conf with notify lists: notify holds pairs of a person's id and
  * the body of their notify list ("{ channel = \"x\"; to = \"y\"; }"),
  * ended by NULL; extra may define the channels. Returns the path. */

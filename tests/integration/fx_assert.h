@@ -12,6 +12,7 @@
 #include "fixtures.h"
 #include "harness.h"
 #include "proto.h"
+#include "sitetime.h"
 
 /* Write hub.conf (fx_hub_conf), start hubd, then counterd c1; fail the
  * test if any of it fails. Returns the hub's pid. */
@@ -100,5 +101,31 @@ fx_pc_done(struct harness *h, char **out, int rc)
 #define FX_PC(h, out, ...) (h_write((h), "panicctl.log", "%s", ""), \
 	fx_pc_done((h), (out), h_run((h), "panicctl", 20000, "panicctl", \
 	__VA_ARGS__, (char *)NULL)))
+
+/* The row of incident id in `panicctl incidents` output out: its
+ * received date and time must be the incident's received_at in zone tz
+ * (the tests' own reckoning of the site's local time). */
+static inline void
+fx_assert_listed_at(struct harness *h, const char *tz, const char *out,
+    const char *id)
+{
+	char line[512], want[32], *c[12];
+	int64_t at = h_sql_int(h, "hub.db",
+	    "SELECT received_at FROM incidents WHERE id = %s", id);
+	int n = 0;
+
+	for (const char *l = out; *l; l += strcspn(l, "\n") + (l[strcspn(l,
+	    "\n")] != '\0')) {
+		snprintf(line, sizeof line, "%.*s", (int)strcspn(l, "\n"), l);
+		if ((n = fx_words(line, c, 12)) >= 3 && strcmp(c[0], id) == 0)
+			break;
+		n = 0;
+	}
+	assert_true(n >= 3);
+	st_format(tz, at, "%Y-%m-%d", want, sizeof want);
+	assert_string_equal(c[1], want);
+	st_format(tz, at, "%H:%M:%S", want, sizeof want);
+	assert_string_equal(c[2], want);
+}
 
 #endif
