@@ -6,8 +6,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
 
 #include "clock.h"
 
@@ -212,6 +215,36 @@ test_sources(void **state)
 	assert_true(wall < INT64_C(253402300799999));
 }
 
+/* The kernel holds a delay, not the absolute deadline: what it reports
+ * left is at most the distance to the deadline; a past deadline fires at
+ * once; -1 disarms. */
+static void
+test_timerfd_arm(void **state)
+{
+	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	struct itimerspec its;
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	int64_t now = clock_mono_ns(), left;
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(clock_timerfd_arm(fd, now + 5000000000LL), 0);
+	assert_int_equal(timerfd_gettime(fd, &its), 0);
+	assert_int_equal(its.it_interval.tv_sec, 0);
+	left = (int64_t)its.it_value.tv_sec * 1000000000 + its.it_value.tv_nsec;
+	assert_true(left > 0 && left <= 5000000000LL);
+	assert_int_equal(poll(&p, 1, 0), 0);
+
+	assert_int_equal(clock_timerfd_arm(fd, now - 1000), 0);
+	assert_int_equal(poll(&p, 1, 5000), 1);
+
+	assert_int_equal(clock_timerfd_arm(fd, -1), 0);
+	assert_int_equal(timerfd_gettime(fd, &its), 0);
+	assert_int_equal(its.it_value.tv_sec, 0);
+	assert_int_equal(its.it_value.tv_nsec, 0);
+	close(fd);
+}
+
 int
 main(void)
 {
@@ -224,6 +257,7 @@ main(void)
 		cmocka_unit_test(test_parse_length),
 		cmocka_unit_test(test_format_before_epoch),
 		cmocka_unit_test(test_sources),
+		cmocka_unit_test(test_timerfd_arm),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
