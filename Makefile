@@ -31,7 +31,7 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -MMD -MP $(WARN) $(CFLAGS) $(SANFLAGS) \
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 
 COMMON_OBJS := $(addprefix $(BUILD)/common/, log.o clock.o proto.o mqtt.o \
-	login.o cfg.o daemon_opts.o ratelim.o)
+	login.o cfg.o daemon_opts.o ratelim.o lockfile.o)
 
 PROGRAMS := $(BIN)/counterd $(BIN)/hubd $(BIN)/panicctl
 

@@ -54,6 +54,8 @@ struct mqtt {
 	/* touched by the loop thread only */
 	int connected, connecting;
 	int64_t retry_at_ms;		/* -1: none scheduled */
+	int64_t connected_at_ms;	/* when the session last opened */
+	int short_sessions;		/* closed soon after opening, in a row */
 	struct mqtt_sub subs[MQTT_MAX_SUBS];
 	int nsubs;
 
@@ -646,21 +648,47 @@ mqtt__schedule_retry(struct mqtt *m)
 		m->backoff_ms = m->backoff_max_ms;
 }
 
-/* Bookkeeping for an event, in the loop thread, before the caller sees it. */
+/* A session the broker closes within this long of opening it did not
+ * settle: the back-off is not reset, and after a few in a row the log
+ * says what usually causes it. */
+#define MQTT_SETTLED_MS		10000
+#define MQTT_TAKEOVER_HINT	3
+
+/* Bookkeeping for an event, in the loop thread, before the caller sees it.
+ * The back-off starts again only after a session that lasted: a broker
+ * that takes the connection and drops it at once (another client with the
+ * same id taking the session over, an ACL or a quota) is not hammered
+ * every 200 ms, and the two clients do not knock each other off in a
+ * tight loop. */
 static void
-mqtt__account(struct mqtt *m, const struct mqtt_ev *ev)
+mqtt__account(struct mqtt *m, struct mqtt_ev *ev)
 {
+	int64_t now = clock_mono_ms();
+	size_t n;
+
 	switch (ev->type) {
 	case MQTT_EV_CONNECTED:
 		m->connected = 1;
 		m->connecting = 0;
-		m->backoff_ms = m->backoff_min_ms;
+		m->connected_at_ms = now;
 		mqtt__set_nodelay(m);
 		for (int i = 0; i < m->nsubs; i++)
 			mqtt__issue_sub(m, &m->subs[i]);
 		break;
-	case MQTT_EV_CONNECT_FAILED:
 	case MQTT_EV_LOST:
+		if (now - m->connected_at_ms >= MQTT_SETTLED_MS) {
+			m->backoff_ms = m->backoff_min_ms;
+			m->short_sessions = 0;
+		} else if (++m->short_sessions >= MQTT_TAKEOVER_HINT) {
+			n = strlen(ev->detail);
+			snprintf(ev->detail + n, sizeof ev->detail - n,
+			    "; %d sessions in a row closed within %d s of "
+			    "opening: is another client using client id \"%s\"?",
+			    m->short_sessions, MQTT_SETTLED_MS / 1000,
+			    m->client_id);
+		}
+		/* fall through */
+	case MQTT_EV_CONNECT_FAILED:
 		m->connected = 0;
 		m->connecting = 0;
 		mqtt__schedule_retry(m);

@@ -65,7 +65,7 @@ struct mqtt_ev {
 	size_t len;
 	int qos, retained, dup;
 	int token;			/* DELIVERED */
-	char detail[160];		/* FAILED/LOST: why, for the log */
+	char detail[320];		/* FAILED/LOST: why, for the log */
 };
 
 /* Create a client (not yet connected). Strings in o are copied. Returns

@@ -18,6 +18,7 @@
 #include "daemon_opts.h"
 #include "conf.h"
 #include "gpio.h"
+#include "lockfile.h"
 #include "log.h"
 #include "mqtt.h"
 #include "outbox.h"
@@ -57,6 +58,7 @@ struct counterd {
 					   heard, 0 offline, 1 online */
 	char boot[PROTO_ID_MAX];	/* boot of new ids, as last announced */
 	int64_t ob_retry_at_ms;		/* memory-only outbox: next try, -1 */
+	int lock_fd;			/* flock on "<outbox>.lock", -1 */
 	struct pollfd pfd[PFD_MAX];
 	int npfd;
 	int64_t hb_at_ms;		/* next heartbeat, -1: none */
@@ -369,6 +371,29 @@ counterd_outbox_file(struct counterd *d, char *err, size_t errlen)
 	}
 }
 
+/* One counterd per outbox: two would interleave their records and hand
+ * out the same event ids. The lock sits beside the journal (a compaction
+ * renames the journal itself) and lives as long as the process. Returns
+ * 0 when held, -1 when it cannot be taken for now (a missing directory, a
+ * full or read-only disk: the outbox cannot open either); exits when
+ * another process holds it. */
+static int
+counterd_lock(struct counterd *d)
+{
+	char path[CONF_PATH_MAX + 8], err[CONF_PATH_MAX + 96];
+
+	if (d->lock_fd >= 0)
+		return 0;
+	snprintf(path, sizeof path, "%s.lock", d->conf.outbox);
+	if ((d->lock_fd = lockfile_take(path, err, sizeof err)) >= 0)
+		return 0;
+	if (errno == EWOULDBLOCK)
+		fatalx("outbox: %s: is another counterd running with this "
+		    "outbox? One counterd per outbox", err);
+	log_warnx("outbox: %s", err);
+	return -1;
+}
+
 /* A board that cannot start leaves a dead button: when the outbox file
  * cannot be opened (full or read-only disk, missing directory), run from
  * memory under a fresh boot, and try the file again every 30 s. */
@@ -377,8 +402,12 @@ counterd_open_outbox(struct counterd *d)
 {
 	char err[512];
 
-	if (counterd_outbox_file(d, err, sizeof err) == 0)
+	if (counterd_lock(d) == 0 &&
+	    counterd_outbox_file(d, err, sizeof err) == 0)
 		return;
+	if (d->lock_fd < 0)
+		snprintf(err, sizeof err, "outbox: %s: not opened without its"
+		    " lock", d->conf.outbox);
 	if (!(d->ob = outbox_open_memory(d->conf.counter)))
 		fatal("outbox: cannot even run from memory");
 	log_warnx("%s", err);
@@ -432,7 +461,10 @@ counterd_outbox_retry(struct counterd *d, int64_t now_ms)
 	d->ob_retry_at_ms = -1;
 	if (outbox_on_disk(d->ob))
 		return;
-	if (counterd_outbox_file(d, err, sizeof err) < 0) {
+	if (counterd_lock(d) < 0)
+		snprintf(err, sizeof err, "outbox: %s: not opened without its"
+		    " lock", d->conf.outbox);
+	if (d->lock_fd < 0 || counterd_outbox_file(d, err, sizeof err) < 0) {
 		log_warnx("%s; outbox: NOT DURABLE, events held in memory only, "
 		    "retry in %d s", err, OUTBOX_RETRY_MS / 1000);
 		d->ob_retry_at_ms = now_ms + OUTBOX_RETRY_MS;
@@ -943,6 +975,8 @@ counterd_teardown(struct counterd *d)
 	if (outbox_flush(d->ob) > 0)
 		log_warnx("outbox: events held in memory are lost");
 	outbox_close(d->ob);
+	if (d->lock_fd >= 0)
+		close(d->lock_fd);
 	outputs_free(d->out);
 	gpio_close(d->gpio);
 	close(d->pfd[PFD_SIGNAL].fd);
@@ -977,6 +1011,7 @@ main(int argc, char **argv)
 	counterd_open_fds(&d);
 	counterd_topics(&d);
 	d.ob_retry_at_ms = -1;
+	d.lock_fd = -1;
 	counterd_open_outbox(&d);
 	snprintf(d.boot, sizeof d.boot, "%s", outbox_boot(d.ob));
 	counterd_open_io(&d);

@@ -6,9 +6,13 @@
 
 #include <sqlite3.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "lockfile.h"
 
 /* Migration i takes the schema from user_version i to i + 1. */
 static const char *const store_migrations[] = {
@@ -151,6 +155,7 @@ struct store {
 	sqlite3_stmt *st[ST_COUNT];
 	enum store_tx tx;
 	char err[256];		/* why the transaction failed */
+	int lock_fd;		/* flock on the database: one hub per file */
 };
 
 const char *
@@ -435,6 +440,17 @@ store_open(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	err[0] = '\0';
+	/* Two hubs on one database would each keep timers for the other's
+	 * incidents, or none: the second refuses to start. The lock lives as
+	 * long as the process; flock does not meet SQLite's POSIX locks. */
+	if ((s->lock_fd = lockfile_take(path, err, errlen)) < 0) {
+		if (errno == EWOULDBLOCK)
+			snprintf(err + strlen(err), errlen - strlen(err),
+			    ": is another hubd running with this database? One"
+			    " hub per database");
+		free(s);
+		return NULL;
+	}
 	if (store_open_db(s, path, 0, &code, err, errlen) == 0)
 		return s;
 	/* On a full disk a WAL database cannot even be read: its first
@@ -451,6 +467,7 @@ store_open(const char *path, char *err, size_t errlen)
 	    first);
 	return s;
 err:
+	close(s->lock_fd);
 	free(s);
 	return NULL;
 }
@@ -465,6 +482,7 @@ store_close(struct store *s)
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(s->st[i]);
 	sqlite3_close(s->db);
+	close(s->lock_fd);
 	free(s);
 }
 

@@ -44,7 +44,7 @@ struct status_incident {
 struct status {
 	struct ctl *x;
 	int reachable, has_hub;
-	char why[160];
+	char why[320];
 	struct proto_hub_status hub;
 	struct status_counter c[STATUS_COUNTERS_MAX];
 	unsigned nc;

@@ -4,7 +4,8 @@
  * made while the broker is down is kept on the board (the local sounder
  * goes off) and paged once the broker is back; SIGHUP refuses an invalid
  * file and keeps the old rules, and applies a valid one to the open
- * incident. */
+ * incident; a second hubd or counterd on the same database or outbox
+ * refuses to start. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fixtures.h"
@@ -252,6 +254,46 @@ test_reload_valid_applies_to_open_incident(void **state)
 	assert_true(h_alive(h, hub));
 }
 
+/* A second hubd started by mistake with the same config refuses to start
+ * (the database is locked for the first one's life) and says why, without
+ * touching the broker or the database; the first keeps its ladder. The
+ * same for a second counterd on the board's outbox. */
+static void
+test_second_daemon_refused(void **state)
+{
+	struct harness *h = *state;
+	struct proto_page p1, p2;
+	pid_t hub = fx_start_hub_c1(h, STEP_MS, NULL, NULL);
+	char *log;
+
+	assert_int_equal(fx_press(h, "c1", 50), 0);
+	assert_int_equal(fx_next_page(h, "sup", &p1, 5000), 0);
+	assert_int_equal(h_run(h, "hubd-second", 5000, "hubd", "-c",
+	    h_path(h, "hub.conf"), (char *)NULL), 1);
+	log = h_read(h, "hubd-second.log");
+	assert_non_null(log);
+	assert_non_null(strstr(log, "hub.db is in use by another process (pid"));
+	assert_non_null(strstr(log, "is another hubd running with this"
+	    " database?"));
+	assert_null(strstr(log, "mqtt: connected"));
+	free(log);
+	assert_true(h_alive(h, hub));
+	/* the first hub was not knocked off the broker and still escalates */
+	fx_expect_page(h, "bak", &p2, WAIT_MS, 2, p1.incident);
+	fx_assert_paged_after(h, p1.incident, "sup", 1, "bak", 2,
+	    STEP_MS - SLACK_MS);
+	assert_false(h_wait_log(h, "hubd", "connection lost", 10));
+
+	assert_int_equal(h_run(h, "counterd-second", 5000, "counterd", "-c",
+	    h_path(h, "c1.conf"), (char *)NULL), 1);
+	log = h_read(h, "counterd-second.log");
+	assert_non_null(log);
+	assert_non_null(strstr(log, ".lock is in use by another process (pid"));
+	assert_non_null(strstr(log, "is another counterd running with this"
+	    " outbox?"));
+	free(log);
+}
+
 int
 main(void)
 {
@@ -263,6 +305,7 @@ main(void)
 		T(test_press_during_broker_outage),
 		T(test_reload_invalid_keeps_old_rules),
 		T(test_reload_valid_applies_to_open_incident),
+		T(test_second_daemon_refused),
 	};
 #undef T
 

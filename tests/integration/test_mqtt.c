@@ -1,6 +1,7 @@
 /* test_mqtt.c: common/mqtt.c against a real mosquitto — delivery of exact
  * payload bytes, TCP_NODELAY on the broker socket, the Last Will,
- * reconnection with re-subscription after a broker restart, and which Paho
+ * reconnection with re-subscription after a broker restart, two clients
+ * with one client id named in the log, and which Paho
  * library a plain client loads. This process never asks for TLS (the
  * harness's observer is a plain client too) and links neither libssl nor
  * libcrypto, so neither may appear in its maps. */
@@ -27,6 +28,7 @@
 struct client {
 	struct mqtt *m;
 	int connected, lost, got;
+	char lost_detail[320];		/* the last LOST event's */
 };
 
 /* Pump one client until cond(c) or timeout; returns cond's last value. */
@@ -45,8 +47,11 @@ client_wait(struct client *c, int (*cond)(struct client *), int timeout_ms)
 		while (mqtt_next(c->m, &ev)) {
 			if (ev.type == MQTT_EV_CONNECTED)
 				c->connected++;
-			if (ev.type == MQTT_EV_LOST)
+			if (ev.type == MQTT_EV_LOST) {
 				c->lost++;
+				snprintf(c->lost_detail, sizeof c->lost_detail,
+				    "%s", ev.detail);
+			}
 			if (ev.type == MQTT_EV_MESSAGE)
 				c->got++;
 			mqtt_ev_release(&ev);
@@ -236,6 +241,42 @@ test_reconnect_resubscribes(void **state)
 	mqtt_free(c.m);
 }
 
+static int
+told_takeover(struct client *c)
+{
+	return strstr(c->lost_detail, "is another client using client id"
+	    " \"t-twin\"?") != NULL;
+}
+
+/* Two clients with one client id (a second daemon started with the same
+ * config) take the session from each other at every connect; the one
+ * knocked off says what is likely wrong, and, its sessions never settling,
+ * backs off rather than retrying at the shortest interval. */
+static void
+test_same_client_id_named(void **state)
+{
+	struct harness *h = *state;
+	struct client a = { 0 }, b = { 0 };
+	int64_t end = clock_mono_ms() + 20000;
+
+	a.m = client_new(h, "t-twin", NULL);
+	b.m = client_new(h, "t-twin", NULL);
+	assert_int_equal(mqtt_connect(a.m), 0);
+	assert_true(client_wait(&a, is_up, 5000));
+	assert_int_equal(mqtt_connect(b.m), 0);
+	while (!told_takeover(&a) && !told_takeover(&b) &&
+	    clock_mono_ms() < end) {
+		client_wait(&a, told_takeover, 50);
+		client_wait(&b, told_takeover, 50);
+	}
+	assert_true(told_takeover(&a) || told_takeover(&b));
+	/* three short sessions each at most, at 50, 100, 200 ms back-off:
+	 * nowhere near one every 50 ms */
+	assert_true(a.connected + b.connected < 12);
+	mqtt_free(a.m);
+	mqtt_free(b.m);
+}
+
 /* 1 if a mapping of this process is a file whose name starts with lib
  * (e.g. "libpaho-mqtt3a.so", which "libpaho-mqtt3as.so" does not match). */
 static int
@@ -306,6 +347,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_nodelay_on_broker_socket, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_will_on_abrupt_close, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reconnect_resubscribes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_same_client_id_named, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plain_loads_no_tls, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tls_refused_beside_plain, setup, teardown),
 	};

@@ -244,7 +244,7 @@ static void
 test_tls_board_identity(void **state)
 {
 	struct harness *h = *state;
-	char incident[PROTO_ID_MAX], why[256], buf[1024], *out;
+	char incident[PROTO_ID_MAX], why[320], buf[1024], *out;
 	struct mqtt *m;
 	struct mqtt_ev ev;
 	size_t pages;
@@ -304,7 +304,7 @@ static void
 test_tls_pager_identity(void **state)
 {
 	struct harness *h = *state;
-	char incident[PROTO_ID_MAX], why[256], buf[512];
+	char incident[PROTO_ID_MAX], why[320], buf[512];
 	struct mqtt *m;
 	size_t pages, feedback;
 
@@ -333,7 +333,7 @@ static void
 test_tls_unknown_identity_and_wrong_ca(void **state)
 {
 	struct harness *h = *state;
-	char incident[PROTO_ID_MAX], why[256], pw[64];
+	char incident[PROTO_ID_MAX], why[320], pw[64];
 	struct mqtt_opts o = { .clean_session = 1, .reconnect_min_ms = 60000 };
 	struct mqtt *m;
 	size_t pages, feedback;
