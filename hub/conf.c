@@ -211,6 +211,41 @@ conf_string_list(const struct hub_conf *c, const config_setting_t *s,
 	return n;
 }
 
+/* A pager id names the person's topics (pager/<id>, and the replies the
+ * hub takes as theirs on pager/<id>/reply), and a person's id is their
+ * pager id unless one is given: so across people every id and pager id
+ * must differ, or one person's pages reach another and another's replies
+ * count as theirs. p is the person being read, the earlier ones are
+ * checked against it. */
+static int
+conf_check_pager(const struct hub_conf *c, const struct conf_person *p,
+    const config_setting_t *g, char *err, size_t errlen)
+{
+	const config_setting_t *at = config_setting_get_member(g, "pager");
+
+	if (!at)
+		at = config_setting_get_member(g, "id");
+	for (unsigned i = 0; i < c->npeople; i++) {
+		const struct conf_person *q = &c->people[i];
+
+		if (strcmp(p->pager, q->pager) == 0 ||
+		    strcmp(p->pager, q->id) == 0)
+			return cfg_fail(err, errlen, at, c->file, "pager id "
+			    "\"%s\" of \"%s\" is already %s: pages and replies "
+			    "on pager/%s would be taken for either", p->pager,
+			    p->id, strcmp(p->pager, q->id) == 0 ?
+			    "another person's id" : "another person's pager id",
+			    p->pager);
+		if (strcmp(p->id, q->pager) == 0)
+			return cfg_fail(err, errlen,
+			    config_setting_get_member(g, "id"), c->file,
+			    "person \"%s\": that is already the pager id of "
+			    "\"%s\": pages and replies on pager/%s would be "
+			    "taken for either", p->id, q->id, p->id);
+	}
+	return 0;
+}
+
 static int
 conf_read_person(struct hub_conf *c, const config_setting_t *g, char *err,
     size_t errlen)
@@ -226,6 +261,8 @@ conf_read_person(struct hub_conf *c, const config_setting_t *g, char *err,
 		    c->file, "duplicate person \"%s\"", p->id);
 	if (!p->pager[0])
 		memcpy(p->pager, p->id, sizeof p->pager);
+	if (conf_check_pager(c, p, g, err, errlen) < 0)
+		return -1;
 	if (roles && (n = conf_string_list(c, roles, CONF_ROLES_MAX, err,
 	    errlen)) < 0)
 		return -1;

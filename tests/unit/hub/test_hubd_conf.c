@@ -121,6 +121,56 @@ test_bad_configs(void **state)
 	}
 }
 
+/* People whose line 3 is given: the rest as MIN_HEAD. */
+#define PEOPLE_HEAD(people) \
+	"site = \"b1\";\n" \
+	"fallback = [\"person:boss\"];\n" \
+	"people = ( { id = \"boss\"; name = \"B\"; roles = [\"manager\", \"facility\"]; },\n" \
+	people " );\n" \
+	"zones = ( { id = \"A\"; } );\n" MIN_POLICIES
+
+/* A pager id names topics: one equal to another person's id or pager id
+ * would send one person's pages to another and take another's replies as
+ * theirs. Refused at the key, whichever of the two comes first. */
+static void
+test_pager_ids_unique(void **state)
+{
+	static const struct { const char *people, *want; } cases[] = {
+		{ "{ id = \"sato\"; name = \"S\"; },"
+		  " { id = \"takahashi\"; name = \"T\"; pager = \"sato\"; }",
+		  ":4: people.[2].pager: pager id \"sato\" of \"takahashi\" is"
+		  " already another person's id" },
+		{ "{ id = \"sato\"; name = \"S\"; pager = \"desk\"; },"
+		  " { id = \"takahashi\"; name = \"T\"; pager = \"desk\"; }",
+		  ":4: people.[2].pager: pager id \"desk\" of \"takahashi\" is"
+		  " already another person's pager id" },
+		{ "{ id = \"sato\"; name = \"S\"; pager = \"takahashi\"; },"
+		  " { id = \"takahashi\"; name = \"T\"; pager = \"t2\"; }",
+		  ":4: people.[2].id: person \"takahashi\": that is already the"
+		  " pager id of \"sato\"" },
+	};
+	char err[CONF_ERR_MAX] = "";
+	struct hub_conf *c;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char text[4096];
+
+		snprintf(text, sizeof text, PEOPLE_HEAD("%s"), cases[i].people);
+		c = ht_conf_try(text, err, sizeof err);
+		if (c || !strstr(err, cases[i].want))
+			fail_msg("case %zu: got \"%s\", want \"...%s\"", i,
+			    c ? "(loaded)" : err, cases[i].want);
+	}
+	/* one's own id as pager id, and distinct ones, are fine */
+	c = ht_conf_try(PEOPLE_HEAD("{ id = \"sato\"; name = \"S\"; pager ="
+	    " \"sato\"; }, { id = \"takahashi\"; name = \"T\"; pager ="
+	    " \"t-pager\"; }"), err, sizeof err);
+	if (!c)
+		fail_msg("refused: %s", err);
+	conf_free(c);
+}
+
 static void
 test_minimal_defaults(void **state)
 {
@@ -327,6 +377,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bad_configs),
+		cmocka_unit_test(test_pager_ids_unique),
 		cmocka_unit_test(test_minimal_defaults),
 		cmocka_unit_test(test_example_branch),
 		cmocka_unit_test(test_example_golden),
