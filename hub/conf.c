@@ -463,6 +463,19 @@ conf_parse(struct hub_conf *c, const config_setting_t *root, char *err,
 }
 
 struct hub_conf *
+hub_conf_load_all(const char *path, char *err, size_t errlen)
+{
+	struct hub_conf *c = hub_conf_load(path, err, errlen);
+
+	if (c && (login_secrets(&c->broker.login, c->file, err, errlen) < 0 ||
+	    conf_web_key_load(c, err, errlen) < 0)) {
+		conf_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+struct hub_conf *
 hub_conf_load(const char *path, char *err, size_t errlen)
 {
 	struct hub_conf *c = calloc(1, sizeof *c);

@@ -227,6 +227,11 @@ struct hub_conf {
 /* Read and check path into a new config. Returns it (free with conf_free),
  * or NULL with "file:line: key: reason" in err. */
 struct hub_conf *hub_conf_load(const char *path, char *err, size_t errlen);
+/* The same, then the secrets it names (the broker identity's, the web
+ * key): the whole of what a starting hub reads, for hubd, its SIGHUP and
+ * its --check, and panicctl check, so that all of them agree. */
+struct hub_conf *hub_conf_load_all(const char *path, char *err,
+    size_t errlen);
 void conf_free(struct hub_conf *c);
 
 /* Read the web section (absent: web disabled). For conf.c. 0 or -1 with

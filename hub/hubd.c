@@ -88,12 +88,11 @@ static void
 hubd_reload(struct hub *h, const char *path, int debug)
 {
 	char err[CONF_ERR_MAX];
-	struct hub_conf *n = hub_conf_load(path, err, sizeof err);
+	struct hub_conf *n = hub_conf_load_all(path, err, sizeof err);
 	const struct hub_conf *o = h->conf;
 
-	/* the secret first: the broker section is compared whole below */
-	if (!n || login_secrets(&n->broker.login, n->file, err,
-	    sizeof err) < 0) {
+	/* with its secrets: the broker section is compared whole below */
+	if (!n) {
 		log_warnx("reload refused, old rules kept: %s", err);
 		conf_free(n);
 		return;
@@ -109,11 +108,6 @@ hubd_reload(struct hub *h, const char *path, int debug)
 		log_warnx("reload refused, old rules kept: site, topic_prefix, "
 		    "timezone, database, broker and web listen/port need a "
 		    "restart");
-		conf_free(n);
-		return;
-	}
-	if (conf_web_key_load(n, err, sizeof err) < 0) {
-		log_warnx("reload refused, old rules kept: %s", err);
 		conf_free(n);
 		return;
 	}
@@ -308,10 +302,7 @@ main(int argc, char **argv)
 	log_init("hubd", o.debug ? LOG_LVL_DEBUG : LOG_LVL_INFO, 0);
 	if (!(h = calloc(1, sizeof *h)))
 		fatal("calloc");
-	if (!(h->conf = hub_conf_load(o.path, err, sizeof err)) ||
-	    conf_web_key_load(h->conf, err, sizeof err) < 0 ||
-	    login_secrets(&h->conf->broker.login, h->conf->file, err,
-	    sizeof err) < 0)
+	if (!(h->conf = hub_conf_load_all(o.path, err, sizeof err)))
 		fatalx("%s", err);
 	if (o.check) {
 		if (o.verbose)

@@ -136,6 +136,8 @@ cmd_check(int argc, char **argv)
 		/* the Monday of that date's week */
 		monday = coverage_date_add(monday, -((w.wday + 6) % 7));
 	}
+	/* what hubd itself loads, secrets too: the two must agree */
+	x.all_secrets = 1;
 	if (ctl_open(&x, 0) < 0)
 		goto out;
 	if (staffing && staffing_load(&st, staffing, x.conf, err,

@@ -88,7 +88,8 @@ ctl_open(struct ctl *x, int need_db)
 {
 	char err[CONF_ERR_MAX];
 
-	if (!(x->conf = hub_conf_load(x->conf_path, err, sizeof err)) ||
+	if (!(x->conf = (x->all_secrets ? hub_conf_load_all :
+	    hub_conf_load)(x->conf_path, err, sizeof err)) ||
 	    (x->identity_path && ctl_identity(x, err, sizeof err) < 0)) {
 		ctl_err(x, "%s", err);
 		return -1;

@@ -29,6 +29,7 @@ struct ctl {
 	struct hub_conf *conf;
 	struct db *db;
 	int64_t now_ms;
+	int all_secrets;		/* load the config as hubd does */
 };
 
 /* getopt values of the shared long options. */

@@ -560,7 +560,7 @@ static void
 test_check_gaps(void **state)
 {
 	struct harness *h = *state;
-	char *out;
+	char *out, *text;
 
 	/* zone B: nobody between 12:00 and 13:00 on weekdays */
 	assert_non_null(edge_conf(h, "gaps.conf",
@@ -624,6 +624,24 @@ test_check_gaps(void **state)
 	assert_non_null(strstr(out, "bad.conf:"));
 	assert_non_null(strstr(out, "zone"));
 	free(out);
+
+	/* what hubd refuses at start, check refuses too: one loader */
+	text = h_read(h, "hub.conf");
+	assert_non_null(text);
+	assert_non_null(h_write(h, "nokey.conf", "%sweb = { base_url ="
+	    " \"http://127.0.0.1:8080\"; key_file = \"%s\"; };\n", text,
+	    h_path(h, "no-such.key")));
+	free(text);
+	assert_int_equal(FX_PC(h, &out, "check", "-c", h_path(h, "nokey.conf")),
+	    1);
+	assert_non_null(strstr(out, "web.key_file: "));
+	assert_non_null(strstr(out, "no-such.key: No such file or directory"));
+	assert_null(strstr(out, "valid:"));
+	free(out);
+	assert_int_equal(h_run(h, "hubd-check", 5000, "hubd", "--check", "-c",
+	    h_path(h, "nokey.conf"), (char *)NULL), 1);
+	assert_true(h_wait_log(h, "hubd-check", "no-such.key: No such file or"
+	    " directory", 10));
 }
 
 /* UTC ms of days ago in Tokyo at hh:00 on the nearest weekday at or
