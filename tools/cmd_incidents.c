@@ -536,6 +536,34 @@ out:
 	return rc;
 }
 
+/* No row for id: say whether the hub ever handed it out. A hub reserves
+ * ids in blocks ahead of use (so that an id published before a crash is
+ * never given again); a hub that stops without a clean shutdown leaves the
+ * rest of its block unused, and the next one starts after it. */
+static void
+incident_missing(struct ctl *x, int64_t id)
+{
+	const char *path = x->db_path ? x->db_path : x->conf->database;
+	int64_t stored, reserved;
+
+	if (db_incident_ids(x->db, &stored, &reserved) < 0)
+		ctl_err(x, "no incident %lld in %s", (long long)id, path);
+	else if (id < stored)
+		ctl_err(x, "no incident %lld in %s: that id was never used (a"
+		    " hub that stopped without a clean shutdown skips the rest"
+		    " of the ids it had reserved; docs/HUB.md, incident ids)",
+		    (long long)id, path);
+	else if (id <= reserved)
+		ctl_err(x, "no incident %lld in %s: not used yet, or skipped"
+		    " (the last incident is %lld; a hub that stopped without a"
+		    " clean shutdown skips the rest of the ids it had reserved;"
+		    " docs/HUB.md, incident ids)", (long long)id, path,
+		    (long long)stored);
+	else
+		ctl_err(x, "no incident %lld in %s: the last incident is %lld",
+		    (long long)id, path, (long long)stored);
+}
+
 int
 cmd_incident(int argc, char **argv)
 {
@@ -574,8 +602,7 @@ cmd_incident(int argc, char **argv)
 		if (found < 0)
 			ctl_err(&x, "database: %s", db_errmsg(x.db));
 		else
-			ctl_err(&x, "no incident %lld in %s", id, x.db_path ?
-			    x.db_path : x.conf->database);
+			incident_missing(&x, id);
 		goto out;
 	}
 	t.x = &x;

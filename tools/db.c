@@ -667,6 +667,16 @@ db_counter_states(struct db *db,
 }
 
 int
+db_incident_ids(struct db *db, int64_t *stored, int64_t *reserved)
+{
+	*stored = db_scalar(db, "SELECT coalesce(max(id), 0) FROM incidents",
+	    NULL, NULL);
+	*reserved = db_scalar(db, "SELECT coalesce((SELECT value FROM meta"
+	    " WHERE key = ?1), 0)", "incident_ids_reserved", NULL);	/* hub.h */
+	return *stored < 0 || *reserved < 0 ? -1 : 0;
+}
+
+int
 db_counter_seen(struct db *db, const char *counter)
 {
 	int64_t v = db_scalar(db, "SELECT EXISTS (SELECT 1 FROM incidents"

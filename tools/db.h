@@ -64,6 +64,9 @@ int db_incidents(struct db *db, const struct db_filter *f,
     int (*fn)(void *arg, const struct db_incident *inc), void *arg);
 /* One incident: 1 found, 0 none, -1 error. */
 int db_incident_get(struct db *db, int64_t id, struct db_incident *out);
+/* The highest incident id stored (0: none) and the highest the hub has
+ * reserved (its next ids come after it). 0, or -1 on error. */
+int db_incident_ids(struct db *db, int64_t *stored, int64_t *reserved);
 
 /* The history of one incident, each in time order (fn as above). */
 struct db_event {

@@ -43,6 +43,7 @@ test_kill_9_mid_ladder_resumes(void **state)
 	struct proto_page p1, p2, p3;
 	struct proto_feedback fb;
 	pid_t hub = fx_start_hub_c1(h, STEP_MS, NULL, NULL);
+	char *out, last[64];
 
 	assert_int_equal(fx_press(h, "c1", 50), 0);
 	assert_int_equal(fx_next_page(h, "sup", &p1, 5000), 0);
@@ -80,6 +81,7 @@ test_kill_9_mid_ladder_resumes(void **state)
 	assert_true(h_wait_sql(h, "hub.db", 1, 5000, "SELECT count(*) FROM"
 	    " incidents WHERE id = %s AND state = 'closed' AND category ="
 	    " 'complaint' AND acked_at <= on_scene_at", p1.incident));
+
 	assert_int_equal(h_sql_int(h, "hub.db", "SELECT count(*) FROM incidents"),
 	    1);
 	assert_int_equal(h_sql_int(h, "hub.db", "SELECT count(*) FROM events"), 1);
@@ -89,6 +91,24 @@ test_kill_9_mid_ladder_resumes(void **state)
 	assert_int_equal(h_sql_int(h, "hub.db", "SELECT count(*) FROM pages"
 	    " WHERE incident = %s AND type = 'page' AND person = 'mgr'"
 	    " AND step = 3 AND outcome = 'acked'", p1.incident), 1);
+
+	/* the next incident's id comes after the dead hub's reserved block,
+	 * and panicctl says the ids skipped were never used */
+	assert_int_equal(fx_press(h, "c1", 50), 0);
+	do	/* past the restored incident's second page to sup */
+		assert_int_equal(fx_next_page(h, "sup", &p2, 5000), 0);
+	while (strcmp(p2.incident, p1.incident) == 0);
+	assert_true(atoll(p2.incident) > atoll(p1.incident) + 1);
+	assert_int_equal(FX_PC(h, &out, "incident", "-c", h_path(h,
+	    "hub.conf"), "2"), 1);
+	assert_non_null(strstr(out, "no incident 2 in "));
+	assert_non_null(strstr(out, ": that id was never used"));
+	free(out);
+	assert_int_equal(FX_PC(h, &out, "incident", "-c", h_path(h,
+	    "hub.conf"), "999999"), 1);
+	snprintf(last, sizeof last, "the last incident is %s", p2.incident);
+	assert_non_null(strstr(out, last));
+	free(out);
 }
 
 /* The hub is down longer than the step's wait: on restart step 1 is paged
