@@ -1,23 +1,87 @@
 /* cfg.c: knob tables over libconfig, with errors that name file, line, key. */
 #include "cfg.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "proto.h"
 
+/* Why path cannot be read, as the system says it ("No such file or
+ * directory", "Permission denied", "Is a directory"). */
+static const char *
+cfg_io_reason(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	int e = errno;
+	char c;
+
+	if (!f)
+		return strerror(e);
+	/* a directory opens, but does not read */
+	if (fread(&c, 1, 1, f) == 0 && ferror(f)) {
+		e = errno;
+		fclose(f);
+		return strerror(e);
+	}
+	fclose(f);
+	return "cannot be read";
+}
+
+/* libconfig says "cannot open include file" without naming it: take the
+ * name from the @include on the error's line, into name. 0 or -1. */
+static int
+cfg_include_name(const char *file, int line, char *name, size_t size)
+{
+	FILE *f = fopen(file, "r");
+	char buf[1024], *q, *end;
+	int n = 0, found = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(buf, sizeof buf, f))
+		if (++n == line) {
+			if ((q = strstr(buf, "@include")) &&
+			    (q = strchr(q, '"')) && (end = strchr(q + 1, '"'))) {
+				snprintf(name, size, "%.*s", (int)(end - q - 1),
+				    q + 1);
+				found = 0;
+			}
+			break;
+		}
+	fclose(f);
+	return found;
+}
+
 int
 cfg_read(config_t *cf, const char *path, char *err, size_t errlen)
 {
+	const char *file, *text, *slash = strrchr(path, '/');
+	char inc[512], dir[512], where[1024];
+
+	/* a relative @include is found beside the file, not in whatever
+	 * directory the daemon runs in (/ under systemd) */
+	snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) + 1 : 2,
+	    slash ? path : "./");
+	config_set_include_dir(cf, dir);
 	if (config_read_file(cf, path) == CONFIG_TRUE)
 		return 0;
+	file = config_error_file(cf) ? config_error_file(cf) : path;
+	text = config_error_text(cf) ? config_error_text(cf) : "error";
 	if (config_error_type(cf) == CONFIG_ERR_FILE_IO)
-		snprintf(err, errlen, "%s: cannot read file", path);
-	else
-		snprintf(err, errlen, "%s:%d: %s",
-		    config_error_file(cf) ? config_error_file(cf) : path,
-		    config_error_line(cf), config_error_text(cf));
+		snprintf(err, errlen, "%s: cannot read the file: %s", path,
+		    cfg_io_reason(path));
+	else if (strstr(text, "include file") &&
+	    cfg_include_name(file, config_error_line(cf), inc, sizeof inc) == 0) {
+		snprintf(where, sizeof where, "%s%s", inc[0] == '/' ? "" : dir,
+		    inc);
+		snprintf(err, errlen, "%s:%d: cannot open include file \"%s\":"
+		    " %s", file, config_error_line(cf), inc,
+		    cfg_io_reason(where));
+	} else
+		snprintf(err, errlen, "%s:%d: %s", file, config_error_line(cf),
+		    text);
 	return -1;
 }
 

@@ -1005,6 +1005,10 @@ main(int argc, char **argv)
 	if (o.check) {
 		if (o.verbose)
 			conf_print(&d.conf, stdout);
+		else
+			printf("%s: valid: counter %s of site %s, %u buttons,"
+			    " %u outputs\n", o.path, d.conf.counter,
+			    d.conf.site, d.conf.nbuttons, d.conf.noutputs);
 		return 0;
 	}
 	counterd_log_init(&d);

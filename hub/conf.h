@@ -249,6 +249,9 @@ int conf_web_key_load(struct hub_conf *c, char *err, size_t errlen);
 /* Write the config in normalised form (defaults filled in, durations in
  * ms, references by id), for --check and golden tests. */
 void hub_conf_print(const struct hub_conf *c, FILE *f);
+/* "PATH: valid: 7 people, 2 zones, ...", a line, for hubd --check and
+ * panicctl check. */
+void hub_conf_print_valid(const struct hub_conf *c, FILE *f);
 
 /* Lookups by id: an index, or -1. */
 int conf_person_find(const struct hub_conf *c, const char *id);

@@ -274,6 +274,14 @@ conf_print_policies(const struct hub_conf *c, FILE *f)
 }
 
 void
+hub_conf_print_valid(const struct hub_conf *c, FILE *f)
+{
+	fprintf(f, "%s: valid: %u people, %u zones, %u counters, %u shifts, "
+	    "%u exceptions\n", c->file, c->npeople, c->nzones, c->ncounters,
+	    c->nshifts, c->nexceptions);
+}
+
+void
 hub_conf_print(const struct hub_conf *c, FILE *f)
 {
 	conf_print_top(c, f);

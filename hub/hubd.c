@@ -305,8 +305,11 @@ main(int argc, char **argv)
 	if (!(h->conf = hub_conf_load_all(o.path, err, sizeof err)))
 		fatalx("%s", err);
 	if (o.check) {
+		/* -v: the config as read, the proof of its own */
 		if (o.verbose)
 			hub_conf_print(h->conf, stdout);
+		else
+			hub_conf_print_valid(h->conf, stdout);
 		conf_free(h->conf);
 		free(h);
 		return 0;

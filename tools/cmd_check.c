@@ -51,9 +51,7 @@ check_header(const struct ctl *x, int monday, const char *week,
 {
 	const struct hub_conf *c = x->conf;
 
-	printf("%s: valid: %u people, %u zones, %u counters, %u shifts, "
-	    "%u exceptions\n", x->conf_path, c->npeople, c->nzones,
-	    c->ncounters, c->nshifts, c->nexceptions);
+	hub_conf_print_valid(c, stdout);
 	printf("checked: step 1 of help and emergency at every zone with "
 	    "counters, ");
 	if (nhours) {

@@ -137,5 +137,9 @@ cmd_press(int argc, char **argv)
 	if (rc == 0)
 		press_sleep_ms(c.buttons[bi].spec.debounce_ms + 2);
 	close(fd);
-	return rc < 0 ? 1 : 0;
+	if (rc < 0)
+		return 1;
+	printf("pressed button %s of counter %s for %ld ms (sim socket %s)\n",
+	    c.buttons[bi].name, c.counter, hold_ms, c.sim_socket);
+	return 0;
 }

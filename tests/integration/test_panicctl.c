@@ -448,6 +448,8 @@ test_pager_console(void **state)
 
 	/* a new page shows up; a decline sends it on to the backup */
 	assert_int_equal(fx_press(h, "c1", 50), 0);
+	assert_true(h_wait_log(h, "panicctl", "pressed button main of counter"
+	    " c1 for 50 ms (sim socket ", 10));
 	assert_int_equal(fx_next_page(h, "sup", &pg, 5000), 0);
 	snprintf(cmd, sizeof cmd, "PAGE #%s help at 1番窓口 — 1F, 1F 窓口A, "
 	    "入口右手, step 1, 0 of 1 acknowledged", pg.incident);

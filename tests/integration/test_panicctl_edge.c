@@ -489,7 +489,8 @@ test_missing_foreign_newer_db(void **state)
 
 	assert_int_equal(FX_PC(h, &out, "report", "-c",
 	    h_path(h, "nosuch.conf")), 1);
-	assert_non_null(strstr(out, "nosuch.conf: cannot read file"));
+	assert_non_null(strstr(out, "nosuch.conf: cannot read the file: No such"
+	    " file or directory"));
 	free(out);
 }
 

@@ -6,7 +6,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cfg.h"
 
@@ -120,8 +123,56 @@ test_read_reports_syntax_line(void **state)
 	(void)state;
 	config_init(&cf);
 	assert_int_equal(cfg_read(&cf, "/nonexistent/x.conf", err, sizeof err), -1);
-	assert_string_equal(err, "/nonexistent/x.conf: cannot read file");
+	assert_string_equal(err, "/nonexistent/x.conf: cannot read the file:"
+	    " No such file or directory");
 	config_destroy(&cf);
+	config_init(&cf);
+	assert_int_equal(cfg_read(&cf, "/", err, sizeof err), -1);
+	assert_string_equal(err, "/: cannot read the file: Is a directory");
+	config_destroy(&cf);
+}
+
+/* libconfig's "cannot open include file" gets the file's name and why. */
+static void
+test_read_names_missing_include(void **state)
+{
+	char dir[] = "/tmp/test_cfg.XXXXXX", path[64], want[256];
+	char err[CFG_ERR_MAX];
+	config_t cf;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/main.conf", dir);
+	assert_non_null(f = fopen(path, "w"));
+	fprintf(f, "site = \"b1\";\n@include \"%s/people.conf\"\n", dir);
+	fclose(f);
+	config_init(&cf);
+	assert_int_equal(cfg_read(&cf, path, err, sizeof err), -1);
+	config_destroy(&cf);
+	unlink(path);
+	rmdir(dir);
+	snprintf(want, sizeof want, "%s/main.conf:2: cannot open include file"
+	    " \"%s/people.conf\": No such file or directory", dir, dir);
+	assert_string_equal(err, want);
+
+	/* a relative include is read beside the including file */
+	assert_non_null(mkdtemp(strcpy(dir, "/tmp/test_cfg.XXXXXX")));
+	snprintf(path, sizeof path, "%s/main.conf", dir);
+	assert_non_null(f = fopen(path, "w"));
+	fputs("site = \"b1\";\n@include \"more.conf\"\n", f);
+	fclose(f);
+	snprintf(want, sizeof want, "%s/more.conf", dir);
+	assert_non_null(f = fopen(want, "w"));
+	fputs("counter = \"c1\";\n", f);
+	fclose(f);
+	config_init(&cf);
+	assert_int_equal(cfg_read(&cf, path, err, sizeof err), 0);
+	assert_non_null(config_lookup(&cf, "counter"));
+	config_destroy(&cf);
+	unlink(want);
+	unlink(path);
+	rmdir(dir);
 }
 
 int
@@ -132,6 +183,7 @@ main(void)
 		cmocka_unit_test(test_errors_name_file_line_key),
 		cmocka_unit_test(test_nested_path),
 		cmocka_unit_test(test_read_reports_syntax_line),
+		cmocka_unit_test(test_read_names_missing_include),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
