@@ -480,6 +480,10 @@ cmd_status(int argc, char **argv)
 	}
 	x.now_ms = clock_wall_ms();
 	rc = status_print(s) < 0 ? CTL_FAIL : CTL_OK;
+	/* a hub that is not online pages nobody: a monitor running this
+	 * (cron, a check in the facility's monitoring) must see it */
+	if (rc == CTL_OK && (!s->reachable || !s->has_hub || !s->hub.online))
+		rc = CTL_FAIL;
 out:
 	ctl_close(&x);
 	free(s);

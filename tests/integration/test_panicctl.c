@@ -371,8 +371,9 @@ static void
 test_status(void **state)
 {
 	struct world *w = *state;
-	char conf[512];
-	char *out, line[512], *c[20], *text;
+	struct proto_hub_status hs = { 0 };
+	char conf[512], topic[PROTO_TOPIC_MAX], payload[256];
+	char *out, line[512], *c[20], *text, *at;
 
 	snprintf(conf, sizeof conf, "%s", h_path(w->h, "hub.conf"));
 	assert_int_equal(FX_PC(w->h, &out, "status", "-c", conf), 0);
@@ -394,7 +395,7 @@ test_status(void **state)
 	text = h_read(w->h, "hub.conf");
 	assert_non_null(text);
 	{
-		char port[32], *at;
+		char port[32];
 
 		snprintf(port, sizeof port, "port = %d;", w->h->port);
 		assert_non_null(at = strstr(text, port));
@@ -403,14 +404,42 @@ test_status(void **state)
 		assert_non_null(h_write(w->h, "nobroker.conf", "%s", text));
 	}
 	free(text);
+	/* exit 1: nothing says the hub is paging */
 	assert_int_equal(FX_PC(w->h, &out, "status", "-c",
-	    h_path(w->h, "nobroker.conf"), "--wait", "1000"), 0);
+	    h_path(w->h, "nobroker.conf"), "--wait", "1000"), 1);
 	assert_non_null(strstr(out, "broker 127.0.0.1:1 unreachable"));
 	assert_non_null(strstr(out, "showing the database only"));
 	assert_non_null(fx_line_of(out, "c1 ", line, sizeof line));
 	assert_non_null(strstr(line, "online"));
 	assert_non_null(strstr(out, "open incidents: 1"));
 	free(out);
+
+	/* a hub that never said it is up, or says it is down: exit 1 too,
+	 * for the monitor that watches the hub */
+	text = h_read(w->h, "hub.conf");
+	assert_non_null(text);
+	assert_non_null(at = strstr(text, "site = \"t\";"));
+	memmove(at + 12, at + 11, strlen(at + 11) + 1);
+	memcpy(at, "site = \"t2\";", 12);
+	assert_non_null(h_write(w->h, "t2.conf", "%s", text));
+	free(text);
+	assert_int_equal(FX_PC(w->h, &out, "status", "-c",
+	    h_path(w->h, "t2.conf"), "--wait", "1000"), 1);
+	assert_non_null(strstr(out, "hub t2: no status on the broker"));
+	free(out);
+	hs.online = 0;
+	snprintf(hs.site, sizeof hs.site, "t2");
+	assert_true(proto_encode_hub_status(&hs, payload, sizeof payload) > 0);
+	proto_topic_build(topic, sizeof topic, NULL, "t2",
+	    PROTO_TOPIC_HUB_STATUS, NULL);
+	assert_int_equal(h_publish(w->h, topic, payload, strlen(payload), 1,
+	    1), 0);
+	assert_int_equal(FX_PC(w->h, &out, "status", "-c",
+	    h_path(w->h, "t2.conf"), "--wait", "1000"), 1);
+	assert_non_null(strstr(out, "hub t2: OFFLINE"));
+	free(out);
+	/* the retained status would outlive this test */
+	assert_int_equal(h_publish(w->h, topic, "", 0, 1, 1), 0);
 }
 
 /* The console, fed through a pipe: it answers the open incident (paged
