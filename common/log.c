@@ -6,11 +6,33 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 
 static const char *log_prog = "panic";
 static enum log_level log_max = LOG_LVL_INFO;
 static int log_syslog;
 static int log_journal;	/* stderr goes to journald: tag each line */
+static int log_stamp;	/* begin stderr lines with the time */
+
+void
+log_stamp_lines(int on)
+{
+	log_stamp = on;
+}
+
+/* "2026-12-07T20:59:30.123Z " */
+static void
+log_print_stamp(FILE *f)
+{
+	struct timespec ts;
+	struct tm tm;
+	char buf[32];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+	fprintf(f, "%s.%03ldZ ", buf, ts.tv_nsec / 1000000);
+}
 
 void
 log_init(const char *progname, enum log_level level, int use_syslog)
@@ -56,6 +78,8 @@ log_vemit(enum log_level lvl, const char *errstr, const char *fmt, va_list ap)
 	/* "<N>" prefixes let journald assign the priority of each line. */
 	if (log_journal)
 		fprintf(stderr, "<%d>", prio[lvl]);
+	else if (log_stamp)
+		log_print_stamp(stderr);
 	if (errstr)
 		fprintf(stderr, "%s: %s: %s\n", log_prog, msg, errstr);
 	else

@@ -197,8 +197,14 @@ counterd_resend(struct counterd *d, int64_t now_ms)
 		evs[sent].attempt++;
 		if (counterd_send(d, &evs[sent]) < 0)
 			break;
-		log_info("event %s: re-sent (attempt %u)", evs[sent].id,
-		    evs[sent].attempt);
+		/* attempt 1: pressed while the broker was away, sent now
+		 * for the first time */
+		if (evs[sent].attempt == 1)
+			log_info("event %s: sent (held until connected)",
+			    evs[sent].id);
+		else
+			log_info("event %s: re-sent (attempt %u)",
+			    evs[sent].id, evs[sent].attempt);
 		d->resend_after = evs[sent].seq;
 	}
 	if (sent > 0 && outbox_attempted(d->ob, evs, sent) < 0)
@@ -626,6 +632,7 @@ counterd_log_init(const struct counterd *d)
 {
 	log_init("counterd", d->debug ? LOG_LVL_DEBUG :
 	    (enum log_level)d->conf.log_level, d->conf.syslog);
+	log_stamp_lines(1);
 }
 
 /* Copy what a reload may change while running: levels, intervals and the

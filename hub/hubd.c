@@ -315,6 +315,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 	log_init("hubd", hubd_level(h->conf, o.debug), 0);
+	log_stamp_lines(1);
 	/* before any thread starts: setenv is not thread-safe */
 	if (rules_tz_set(h->conf->timezone) < 0)
 		fatalx("%s: timezone: cannot set \"%s\"", o.path,

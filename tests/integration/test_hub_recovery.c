@@ -200,6 +200,10 @@ test_press_during_broker_outage(void **state)
 	    " incidents WHERE id = %s AND pressed_at < received_at", pg.incident));
 	assert_int_equal(h_sql_int(h, "hub.db", "SELECT count(*) FROM incidents"),
 	    1);
+	/* its first send is not called a re-send */
+	assert_true(h_wait_log(h, "counterd", ": sent (held until"
+	    " connected)", 10));
+	assert_false(h_wait_log(h, "counterd", "re-sent (attempt 1)", 10));
 }
 
 /* SIGHUP with a file that does not load: refused with its error, and the
@@ -296,6 +300,10 @@ test_second_daemon_refused(void **state)
 	assert_non_null(strstr(log, "is another hubd running with this"
 	    " database?"));
 	assert_null(strstr(log, "mqtt: connected"));
+	/* not under journald: the line says when, in UTC to the ms
+	 * ("2026-12-07T20:59:30.123Z hubd: store: ...") */
+	assert_true(strlen(log) > 25 && log[4] == '-' && log[10] == 'T' &&
+	    log[19] == '.' && strncmp(log + 23, "Z hubd: store: ", 15) == 0);
 	free(log);
 	assert_true(h_alive(h, hub));
 	/* the first hub was not knocked off the broker and still escalates */
