@@ -467,6 +467,22 @@ fx_publish_event(struct harness *h, const char *topic_counter,
 }
 
 int
+fx_publish_help(struct harness *h, const char *counter, const char *boot,
+    uint64_t seq)
+{
+	struct proto_event ev = { .seq = seq, .kind = PROTO_KIND_HELP,
+	    .gesture = PROTO_GESTURE_PRESS, .held_ms = -1, .attempt = 1 };
+
+	snprintf(ev.counter, sizeof ev.counter, "%s", counter);
+	snprintf(ev.boot, sizeof ev.boot, "%s", boot);
+	snprintf(ev.button, sizeof ev.button, "main");
+	if (proto_event_make_id(&ev) < 0)
+		return -1;
+	ev.pressed_ms = clock_wall_ms();
+	return fx_publish_event(h, counter, &ev);
+}
+
+int
 fx_publish_reply(struct harness *h, const char *topic_person,
     const struct proto_reply *rp)
 {

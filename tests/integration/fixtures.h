@@ -105,6 +105,11 @@ int fx_wait_state(struct harness *h, const char *counter, int state,
 int fx_publish_event(struct harness *h, const char *topic_counter,
     const struct proto_event *ev);
 
+/* A help press at counter, published as its board would under the given
+ * boot id (16 hex digits) with this seq, stamped now. Returns 0/-1. */
+int fx_publish_help(struct harness *h, const char *counter, const char *boot,
+    uint64_t seq);
+
 /* Publish rp (QoS 1) on the reply topic of topic_person, which may differ
  * from rp->person (a forgery). Returns 0/-1. */
 struct proto_reply;

@@ -62,15 +62,7 @@ teardown(void **state)
 static void
 press(struct harness *h, const char *counter, uint64_t seq)
 {
-	struct proto_event ev = { .seq = seq, .kind = PROTO_KIND_HELP,
-	    .gesture = PROTO_GESTURE_PRESS, .held_ms = -1, .attempt = 1 };
-
-	snprintf(ev.counter, sizeof ev.counter, "%s", counter);
-	snprintf(ev.boot, sizeof ev.boot, "5173c10c5173c10c");
-	snprintf(ev.button, sizeof ev.button, "main");
-	assert_int_equal(proto_event_make_id(&ev), 0);
-	ev.pressed_ms = clock_wall_ms();
-	assert_int_equal(fx_publish_event(h, counter, &ev), 0);
+	assert_int_equal(fx_publish_help(h, counter, "5173c10c5173c10c", seq), 0);
 }
 
 /* hub.conf: zones A (c1) and B (c3) covered, in the minute before now to
