@@ -68,6 +68,13 @@ inbox_event(struct hub *h, const struct proto_topic *t,
 		inbox_reject(h, m->topic, "event counter differs from topic", 1);
 		return;
 	}
+	/* an id already stored comes back only as an unchanged re-send */
+	if (store_event_differs(h->store, &ev) == 1) {
+		inbox_reject(h, m->topic, "event id already stored with other"
+		    " content (kind, gesture, button or press time): a replay"
+		    " or a board reusing ids", 1);
+		return;
+	}
 	log_debug("event %s: %s %s at %s, attempt %u", ev.id,
 	    proto_kind_name(ev.kind), proto_gesture_name(ev.gesture),
 	    ev.counter, ev.attempt);

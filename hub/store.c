@@ -77,7 +77,7 @@ static const char *const store_migrations[] = {
 };
 
 enum store_st {
-	ST_EVENT_FIND, ST_EVENT_ADD, ST_INC_SAVE, ST_RESP_SAVE, ST_INC_MAX,
+	ST_EVENT_FIND, ST_EVENT_SAME, ST_EVENT_ADD, ST_INC_SAVE, ST_RESP_SAVE, ST_INC_MAX,
 	ST_INC_OPEN, ST_RESP_LOAD, ST_PAGE_ADD, ST_PAGE_OUTCOME, ST_ACK_ADD,
 	ST_LOG, ST_CSTATE, ST_CSTATE_LAST, ST_BEGIN, ST_COMMIT, ST_ROLLBACK,
 	ST_INC_ONE, ST_INC_LAST, ST_META_GET, ST_META_PUT, ST_PAGE_ATTEMPT,
@@ -91,6 +91,9 @@ enum store_st {
 
 static const char *const store_sql[ST_COUNT] = {
 	[ST_EVENT_FIND] = "SELECT incident FROM events WHERE id = ?",
+	[ST_EVENT_SAME] = "SELECT kind = ?2 AND gesture = ?3 AND"
+	    " coalesce(button, '') = ?4 AND pressed_at = ?5 FROM events"
+	    " WHERE id = ?1",
 	[ST_EVENT_ADD] = "INSERT INTO events (id, incident, counter, boot, seq,"
 	    " kind, gesture, button, pressed_at, held_ms, received_at, attempt,"
 	    " upgrades) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -510,6 +513,29 @@ int
 store_event_find(struct store *s, const char *id, int64_t *incident)
 {
 	return store_lookup_int(s, ST_EVENT_FIND, id, incident);
+}
+
+int
+store_event_differs(struct store *s, const struct proto_event *ev)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_EVENT_SAME);
+	int rc, same = 1;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, ev->id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, proto_kind_name(ev->kind), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, proto_gesture_name(ev->gesture), -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, ev->button, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 5, ev->pressed_ms);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		same = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -1;
+	return !same;
 }
 
 int

@@ -43,6 +43,11 @@ int store_tx_failed(const struct store *s);
 /* Look up event id. Returns 1 (and *incident, 0 if it opened none) when
  * stored, 0 when not, -1 on error. */
 int store_event_find(struct store *s, const char *id, int64_t *incident);
+/* 1 if event id is stored with another kind, gesture, button or press
+ * time than ev's (a board re-sends an event unchanged but for its
+ * attempt: anything else is a forgery or a board reusing ids); 0 if the
+ * same or not stored; -1 on error. */
+int store_event_differs(struct store *s, const struct proto_event *ev);
 /* Record an event; incident 0 means it belongs to none. 0 or -1. */
 int store_event_add(struct store *s, const struct proto_event *ev,
     int64_t incident, int64_t received_ms);

@@ -1,6 +1,7 @@
 /* test_hub_security.c: forged messages through the real hubd and broker —
  * an event on one counter's topic that claims another counter, and a reply
- * on one pager's topic that names another person, are refused as security
+ * on one pager's topic that names another person, and an event id sent
+ * again with other content, are refused as security
  * events (counted, logged, recorded) and change nothing; genuine messages
  * still flow around them. */
 #include <setjmp.h>
@@ -123,11 +124,50 @@ test_forged_reply_refused(void **state)
 	    " WHERE person = 'bak'"), 0);
 }
 
+/* An event id already stored, sent again with other content (an
+ * emergency where a help press was, another time): a replay or a board
+ * reusing ids. Refused as a security event; the unchanged re-send still
+ * gets its receipt as a duplicate. */
+static void
+test_replayed_id_other_content_refused(void **state)
+{
+	struct harness *h = *state;
+	struct proto_event ev;
+	struct proto_page pg;
+
+	forged_event(&ev);
+	snprintf(ev.counter, sizeof ev.counter, "c1");
+	assert_int_equal(proto_event_make_id(&ev), 0);
+	assert_int_equal(fx_publish_event(h, "c1", &ev), 0);
+	assert_int_equal(fx_next_page(h, "sup", &pg, 5000), 0);
+	assert_true(h_wait_sql(h, "hub.db", 1, 5000, "SELECT count(*) FROM"
+	    " events WHERE id = '%s'", ev.id));
+
+	ev.kind = PROTO_KIND_EMERGENCY;
+	ev.attempt = 2;
+	assert_int_equal(fx_publish_event(h, "c1", &ev), 0);
+	assert_true(h_wait_log(h, "hubd", "refused (security, 1 so far): event"
+	    " id already stored with other content", 5000));
+	assert_true(h_wait_sql(h, "hub.db", 1, 5000, "SELECT count(*) FROM log"
+	    " WHERE kind = 'security' AND topic = 'panic/t/counter/c1/event'"));
+
+	ev.kind = PROTO_KIND_HELP;
+	ev.attempt = 3;
+	assert_int_equal(fx_publish_event(h, "c1", &ev), 0);
+	assert_true(h_wait_log(h, "hubd", "duplicate (attempt 3), receipt"
+	    " again", 5000));
+	assert_int_equal(h_sql_int(h, "hub.db", "SELECT count(*) FROM incidents"),
+	    1);
+	assert_int_equal(h_sql_int(h, "hub.db", "SELECT count(*) FROM incidents"
+	    " WHERE kind = 'emergency'"), 0);
+}
+
 int
 main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, fx_teardown)
 	const struct CMUnitTest tests[] = {
+		T(test_replayed_id_other_content_refused),
 		T(test_forged_event_refused),
 		T(test_forged_reply_refused),
 	};
