@@ -124,7 +124,9 @@ ctl_counter_label(const struct ctl *x, const char *id)
 {
 	int k = conf_counter_find(x->conf, id);
 
-	return k >= 0 ? x->conf->counters[k].label : id;
+	/* a press from a board the config does not list (paged to the
+	 * fallback) must not pass for an ordinary counter's */
+	return k >= 0 ? x->conf->counters[k].label : "(not configured)";
 }
 
 const char *

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fixtures.h"
@@ -204,6 +205,7 @@ test_unknown_counter_pages_fallback(void **state)
 {
 	struct harness *h = *state;
 	struct proto_page pg;
+	char *out, want[sizeof pg.incident];
 
 	fx_start_hub_c1(h, STEP_MS, NULL, NULL);
 	assert_non_null(fx_counter_conf(h, "c9", NULL));
@@ -224,6 +226,18 @@ test_unknown_counter_pages_fallback(void **state)
 	h_pump(h, 300);
 	assert_int_equal(fx_pages_to(h, "sup"), 0);
 	assert_int_equal(fx_pages_to(h, "bak"), 0);
+
+	/* the records mark it: no label passes for a configured counter's */
+	assert_int_equal(FX_PC(h, &out, "incidents", "-c", h_path(h,
+	    "hub.conf")), 0);
+	snprintf(want, sizeof want, "%s", pg.incident);
+	assert_non_null(strstr(out, "c9 "));
+	assert_non_null(strstr(out, "(not configured)"));
+	free(out);
+	assert_int_equal(FX_PC(h, &out, "incident", "-c", h_path(h,
+	    "hub.conf"), want), 0);
+	assert_non_null(strstr(out, "(not configured) (c9)"));
+	free(out);
 }
 
 int
