@@ -419,9 +419,8 @@ test_status(void **state)
 	text = h_read(w->h, "hub.conf");
 	assert_non_null(text);
 	assert_non_null(at = strstr(text, "site = \"t\";"));
-	memmove(at + 12, at + 11, strlen(at + 11) + 1);
-	memcpy(at, "site = \"t2\";", 12);
-	assert_non_null(h_write(w->h, "t2.conf", "%s", text));
+	assert_non_null(h_write(w->h, "t2.conf", "%.*ssite = \"t2\";%s",
+	    (int)(at - text), text, at + 11));
 	free(text);
 	assert_int_equal(FX_PC(w->h, &out, "status", "-c",
 	    h_path(w->h, "t2.conf"), "--wait", "1000"), 1);
