@@ -34,6 +34,8 @@
 #define NS_PER_MS		1000000LL
 #define TOKENS_MAX		16	/* publishes whose PUBACK we log by id */
 #define OUTBOX_RETRY_MS		30000	/* memory only: try the file again */
+#define HUB_STATUS_WAIT_MS	5000	/* connected: the retained hub status
+					   comes with the subscription */
 
 enum { PFD_SIGNAL, PFD_TIMER, PFD_MQTT, PFD_GPIO, PFD_MAX = PFD_GPIO +
     GPIO_FDS_MAX };
@@ -56,6 +58,8 @@ struct counterd {
 	char t_hub_status[PROTO_TOPIC_MAX];
 	int hub_online;			/* the hub's retained status: -1 not
 					   heard, 0 offline, 1 online */
+	int64_t hub_wait_at_ms;		/* connected, no hub status yet: when
+					   to call the hub missing, -1 */
 	char boot[PROTO_ID_MAX];	/* boot of new ids, as last announced */
 	int64_t ob_retry_at_ms;		/* memory-only outbox: next try, -1 */
 	int lock_fd;			/* flock on "<outbox>.lock", -1 */
@@ -498,6 +502,8 @@ counterd_connected(struct counterd *d, int64_t now_ms)
 	d->resend_after = 0;
 	d->resend_ms = RESEND_MIN_MS;
 	d->resend_at_ms = now_ms;
+	if (d->hub_online < 0)
+		d->hub_wait_at_ms = now_ms + HUB_STATUS_WAIT_MS;
 	outputs_connected(d->out, 1, now_ms);
 }
 
@@ -513,7 +519,7 @@ counterd_down(struct counterd *d, const struct mqtt_ev *ev, int64_t now_ms)
 		log_debug("mqtt: %s, retry in %lld ms", ev->detail,
 		    (long long)retry);
 	d->down_logged = 1;
-	d->hb_at_ms = d->resend_at_ms = -1;
+	d->hb_at_ms = d->resend_at_ms = d->hub_wait_at_ms = -1;
 	outputs_connected(d->out, 0, now_ms);
 }
 
@@ -539,7 +545,9 @@ counterd_receipt(struct counterd *d, const struct proto_feedback *fb)
 
 /* The hub's status. A hub that comes back may have died with events it
  * had taken from the broker but not stored: re-send what awaits a receipt
- * now rather than at the end of a back-off of up to 30 s. */
+ * now rather than at the end of a back-off of up to 30 s. A hub that is
+ * offline while the broker is up makes the desk show "not ready": a
+ * button that looks alive but reaches nobody is the worst failure. */
 static void
 counterd_hub_status(struct counterd *d, const struct mqtt_ev *ev,
     int64_t now_ms)
@@ -548,22 +556,45 @@ counterd_hub_status(struct counterd *d, const struct mqtt_ev *ev,
 	const char *why = NULL;
 	int was = d->hub_online;
 
-	if (ev->len == 0)
-		return;		/* retained status cleared */
+	if (ev->len == 0) {
+		/* retained status cleared: as if never heard */
+		d->hub_online = -1;
+		d->hub_wait_at_ms = now_ms + HUB_STATUS_WAIT_MS;
+		return;
+	}
 	if (proto_decode_hub_status((const char *)ev->payload, ev->len, &hs,
 	    &why) < 0) {
 		log_warnx("hub status: rejected: %s", why ? why : "invalid");
 		return;
 	}
 	d->hub_online = hs.online != 0;
+	d->hub_wait_at_ms = -1;
+	outputs_hub(d->out, d->hub_online, now_ms);
 	if (was == 0 && d->hub_online) {
 		log_info("hub online again: re-sending what awaits a receipt");
 		d->resend_after = 0;
 		d->resend_ms = RESEND_MIN_MS;
 		d->resend_at_ms = now_ms;
+	} else if (was != d->hub_online && d->hub_online) {
+		log_info("hub online");
 	} else if (was != d->hub_online) {
-		log_info("hub %s", d->hub_online ? "online" : "offline");
+		log_warnx("hub offline: the desk shows \"not ready\"; presses "
+		    "are kept and re-sent when it is back");
 	}
+}
+
+/* Connected for HUB_STATUS_WAIT_MS and the broker holds no status of the
+ * hub: it has never run here, or cannot reach this broker. */
+static void
+counterd_hub_missing(struct counterd *d, int64_t now_ms)
+{
+	d->hub_wait_at_ms = -1;
+	if (d->hub_online >= 0)
+		return;
+	log_warnx("hub: no status on %s within %d s (is hubd running, on "
+	    "this broker?): the desk shows \"not ready\"", d->t_hub_status,
+	    HUB_STATUS_WAIT_MS / 1000);
+	outputs_hub(d->out, 0, now_ms);
 }
 
 static void
@@ -730,6 +761,8 @@ counterd_due(struct counterd *d)
 		counterd_resend(d, now_ms);
 	if (d->ob_retry_at_ms >= 0 && now_ms >= d->ob_retry_at_ms)
 		counterd_outbox_retry(d, now_ms);
+	if (d->hub_wait_at_ms >= 0 && now_ms >= d->hub_wait_at_ms)
+		counterd_hub_missing(d, now_ms);
 }
 
 /* Arm the one timer for the earliest deadline, in ns; disarm if none. */
@@ -748,6 +781,8 @@ counterd_arm(struct counterd *d)
 		next = counterd_min(next, d->resend_at_ms * NS_PER_MS);
 	if (d->ob_retry_at_ms >= 0)
 		next = counterd_min(next, d->ob_retry_at_ms * NS_PER_MS);
+	if (d->hub_wait_at_ms >= 0)
+		next = counterd_min(next, d->hub_wait_at_ms * NS_PER_MS);
 	if ((t = mqtt_timeout_ms(d->mqtt, now_ms)) >= 0)
 		next = counterd_min(next, (now_ms + t) * NS_PER_MS);
 	if (clock_timerfd_arm(d->pfd[PFD_TIMER].fd, next) < 0)
@@ -1034,6 +1069,7 @@ main(int argc, char **argv)
 	    d.conf.backend == CONF_GPIO_SIM ? d.conf.sim_socket : "gpiod");
 	d.hb_at_ms = d.resend_at_ms = -1;
 	d.hub_online = -1;
+	d.hub_wait_at_ms = -1;
 	d.resend_ms = RESEND_MIN_MS;
 	counterd_loop(&d, o.path);
 	counterd_teardown(&d);

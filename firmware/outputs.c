@@ -1,6 +1,6 @@
 /* outputs.c: from the board's facts to patterns on the desk's outputs. The
  * status light shows the most urgent of: a stuck button, an unconfirmed
- * call, no connection, the hub's incident state. Discreet calls change
+ * call, no connection, the hub offline, the hub's incident state. Discreet calls change
  * nothing visible, nor does anything the hub says of their incidents; their
  * feedback may only return the light to idle. */
 #include "outputs.h"
@@ -11,13 +11,15 @@
 
 enum outputs_pattern {
 	PAT_IDLE, PAT_SENT, PAT_RECEIVED, PAT_ACK, PAT_ON_SCENE, PAT_OFFLINE,
-	PAT_FAULT, PAT_OFF, PAT_ON, PAT_HOLD, PAT_PULSE, PAT_COUNT
+	PAT_NOT_READY, PAT_FAULT, PAT_OFF, PAT_ON, PAT_HOLD, PAT_PULSE,
+	PAT_COUNT
 };
 
-/* on_ms 0: steady off; off_ms 0: steady on; else a blink. */
+/* on_ms 0: steady off; off_ms 0: steady on; else a blink: flashes (0
+ * reads as 1) of on_ms, on_ms apart, then off_ms dark. */
 static const struct {
 	const char *name, *desc;
-	int on_ms, off_ms;
+	int on_ms, off_ms, flashes;
 } patterns[PAT_COUNT] = {
 	[PAT_IDLE] = { "idle", "idle", 0, 1 },
 	[PAT_SENT] = { "sent", "sent, not yet confirmed", 125, 125 },
@@ -25,6 +27,8 @@ static const struct {
 	[PAT_ACK] = { "ack", "acknowledged", 1, 0 },
 	[PAT_ON_SCENE] = { "onscene", "responder on scene", 1800, 200 },
 	[PAT_OFFLINE] = { "offline", "no connection to the hub", 100, 1900 },
+	[PAT_NOT_READY] = { "notready", "system not ready: the hub is offline",
+	    100, 1700, 2 },
 	[PAT_FAULT] = { "fault", "button stuck", 1500, 1500 },
 	[PAT_OFF] = { "off", "off", 0, 1 },
 	[PAT_ON] = { "on", "event unconfirmed", 1, 0 },
@@ -59,6 +63,8 @@ struct outputs {
 	const struct outputs_ops *ops;
 	void *ctx;
 	int connected;
+	int hub_ready;			/* the hub is online, or not known to
+					 * be offline */
 	unsigned faults;		/* bit per stuck button */
 	int nwatch;
 	struct outputs_watch watch[OUTPUTS_WATCH_MAX];
@@ -83,6 +89,7 @@ outputs_new(const struct conf *c, const struct outputs_ops *ops, void *ctx)
 	o->conf = c;
 	o->ops = ops;
 	o->ctx = ctx;
+	o->hub_ready = 1;
 	for (unsigned i = 0; i < CONF_OUTPUTS_MAX; i++)
 		o->pattern[i] = o->level[i] = -1;
 	return o;
@@ -112,6 +119,10 @@ outputs_status(const struct outputs *o)
 		return PAT_SENT;
 	if (!o->connected)
 		return PAT_OFFLINE;
+	/* a button that looks alive but reaches nobody is the worst case:
+	 * even "someone is coming" gives way, as it does when offline */
+	if (!o->hub_ready)
+		return PAT_NOT_READY;
 	if (!o->shown[0])
 		return PAT_IDLE;
 	switch (o->shown_state) {
@@ -166,14 +177,32 @@ outputs_want(const struct outputs *o, unsigned i, int64_t now_ms)
 	return PAT_OFF;
 }
 
+/* Where a blinking pattern p is elapsed_ms after it began: returns the
+ * level, and in *left how long that level lasts from there. */
+static int
+outputs_phase(int p, int64_t elapsed_ms, int64_t *left)
+{
+	int on = patterns[p].on_ms, off = patterns[p].off_ms;
+	int n = patterns[p].flashes > 1 ? patterns[p].flashes : 1;
+	int64_t flashes = (int64_t)(2 * n - 1) * on, t;
+
+	t = elapsed_ms % (flashes + off);
+	if (t >= flashes) {
+		*left = flashes + off - t;
+		return 0;
+	}
+	*left = on - t % on;
+	return (t / on) % 2 == 0;
+}
+
 static int
 outputs_level(int p, int64_t elapsed_ms)
 {
-	int on = patterns[p].on_ms, off = patterns[p].off_ms;
+	int64_t left;
 
-	if (on == 0 || off == 0)
-		return on != 0;
-	return elapsed_ms % (on + off) < on;
+	if (patterns[p].on_ms == 0 || patterns[p].off_ms == 0)
+		return patterns[p].on_ms != 0;
+	return outputs_phase(p, elapsed_ms, &left);
 }
 
 void
@@ -206,17 +235,15 @@ outputs_min(int64_t a, int64_t b)
 static int64_t
 outputs_toggle_at(const struct outputs *o, unsigned i, int64_t now_ms)
 {
-	int p = o->pattern[i], on, period;
-	int64_t phase;
+	int p = o->pattern[i];
+	int64_t left;
 
 	if (p < 0)
 		return now_ms;
-	on = patterns[p].on_ms;
-	period = on + patterns[p].off_ms;
-	if (on == 0 || on == period)
+	if (patterns[p].on_ms == 0 || patterns[p].off_ms == 0)
 		return -1;
-	phase = (now_ms - o->start_ms[i]) % period;
-	return now_ms + (phase < on ? on - phase : period - phase);
+	outputs_phase(p, now_ms - o->start_ms[i], &left);
+	return now_ms + left;
 }
 
 int64_t
@@ -246,6 +273,13 @@ void
 outputs_connected(struct outputs *o, int up, int64_t now_ms)
 {
 	o->connected = up;
+	outputs_tick(o, now_ms);
+}
+
+void
+outputs_hub(struct outputs *o, int ready, int64_t now_ms)
+{
+	o->hub_ready = ready;
 	outputs_tick(o, now_ms);
 }
 

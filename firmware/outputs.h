@@ -1,8 +1,8 @@
 /* outputs.h: what the desk shows — the status light's pattern, the local
  * fallback (sounder) and the recorder trigger — worked out from what the
  * board knows: events awaiting receipts, the hub's feedback, the broker
- * connection and stuck buttons. Pure: levels go out through callbacks and
- * time comes in as CLOCK_MONOTONIC milliseconds. */
+ * connection, the hub's status and stuck buttons. Pure: levels go out
+ * through callbacks and time comes in as CLOCK_MONOTONIC milliseconds. */
 #ifndef COUNTERD_OUTPUTS_H
 #define COUNTERD_OUTPUTS_H
 
@@ -36,6 +36,10 @@ void outputs_free(struct outputs *o);
 
 /* Facts as they change; each applies at once (no tick needed). */
 void outputs_connected(struct outputs *o, int up, int64_t now_ms);
+/* ready 0: the broker is reachable but the hub is not (its retained
+ * status says offline, or it never said anything): "system not ready".
+ * Ready until told otherwise. */
+void outputs_hub(struct outputs *o, int ready, int64_t now_ms);
 void outputs_fault(struct outputs *o, unsigned button, int stuck,
     int64_t now_ms);
 /* An event now awaits its receipt. fresh: just raised (it may start a

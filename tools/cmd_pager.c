@@ -67,7 +67,9 @@ struct pager {
 	struct pager_inc inc[PAGER_INCIDENTS_MAX];
 	unsigned ninc;
 	int pending;			/* replies not yet delivered */
+	int hub;			/* hub status: -1 not heard, 0, 1 */
 	char topic_page[PROTO_TOPIC_MAX], topic_reply[PROTO_TOPIC_MAX];
+	char topic_hub[PROTO_TOPIC_MAX];
 };
 
 /* The terminal as found; restored by pager_tty_restore from any exit. */
@@ -261,6 +263,29 @@ pager_incident(struct pager *p, const char *id, const char *payload,
 	}
 }
 
+/* The hub's retained status (its Last Will when it dies): a hub that is
+ * down pages nobody and cannot say so itself, so every console says it. */
+static void
+pager_hub(struct pager *p, const char *payload, size_t len)
+{
+	struct proto_hub_status hs;
+	int was = p->hub;
+
+	if (len == 0 || proto_decode_hub_status(payload, len, &hs, NULL) < 0)
+		return;
+	p->hub = hs.online != 0;
+	if (p->hub == was)
+		return;
+	if (!p->hub)
+		pager_say("HUB OFFLINE (site %s): no page reaches anyone, you "
+		    "included, until it is back; presses wait on the boards. "
+		    "Check the hub machine and walk the counters.",
+		    p->x.conf->site);
+	else if (was == 0)
+		pager_say("hub online again (site %s): pages resume",
+		    p->x.conf->site);
+}
+
 static void
 pager_message(struct pager *p, const struct mqtt_ev *ev)
 {
@@ -275,6 +300,10 @@ pager_message(struct pager *p, const struct mqtt_ev *ev)
 			    ev->topic, why);
 		else
 			pager_page(p, &pg);
+		return;
+	}
+	if (strcmp(ev->topic, p->topic_hub) == 0) {
+		pager_hub(p, (const char *)ev->payload, ev->len);
 		return;
 	}
 	if (proto_topic_parse(ev->topic, strlen(ev->topic),
@@ -598,9 +627,13 @@ pager_start(struct pager *p, const char *person)
 	    c->topic_prefix, c->site, PROTO_TOPIC_REPLY, p->me->pager) < 0 ||
 	    proto_topic_filter(filter, sizeof filter, c->topic_prefix,
 	    c->site, PROTO_TOPIC_INCIDENT) < 0 ||
+	    proto_topic_build(p->topic_hub, sizeof p->topic_hub,
+	    c->topic_prefix, c->site, PROTO_TOPIC_HUB_STATUS, NULL) < 0 ||
 	    !(p->m = ctl_mqtt(&p->x, "pager")) ||
 	    mqtt_subscribe(p->m, p->topic_page, 1) < 0 ||
-	    mqtt_subscribe(p->m, filter, 1) < 0 || mqtt_connect(p->m) < 0) {
+	    mqtt_subscribe(p->m, filter, 1) < 0 ||
+	    mqtt_subscribe(p->m, p->topic_hub, 1) < 0 ||
+	    mqtt_connect(p->m) < 0) {
 		ctl_err(&p->x, "cannot start the MQTT client: %s", mqtt_error());
 		return -1;
 	}
@@ -663,6 +696,7 @@ cmd_pager(int argc, char **argv)
 	int ch, sfd = -1, rc = CTL_FAIL;
 
 	memset(&p, 0, sizeof p);
+	p.hub = -1;
 	ctl_init(&p.x, "pager");
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "c:", longopts, NULL)) != -1) {

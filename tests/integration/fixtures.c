@@ -545,6 +545,22 @@ fx_publish_feedback(struct harness *h, const char *counter,
 	return h_publish(h, topic, buf, (size_t)n, 1, 0);
 }
 
+int
+fx_play_hub_status(struct harness *h, int online)
+{
+	struct proto_hub_status hs = { .online = online };
+	char topic[PROTO_TOPIC_MAX], buf[512];
+
+	snprintf(hs.site, sizeof hs.site, "%s", FX_SITE);
+	snprintf(hs.version, sizeof hs.version, "test");
+	hs.at_ms = online ? clock_wall_ms() : 0;
+	if (proto_topic_build(topic, sizeof topic, NULL, FX_SITE,
+	    PROTO_TOPIC_HUB_STATUS, NULL) < 0 ||
+	    proto_encode_hub_status(&hs, buf, sizeof buf) < 0)
+		return -1;
+	return h_retain(h, topic, buf);
+}
+
 /* ---- shared steps of the test programs ----------------------------------- */
 
 int

@@ -132,6 +132,11 @@ pid_t fx_pager_start(struct harness *h, const char *person, int *feed);
 int fx_publish_feedback(struct harness *h, const char *counter,
     const struct proto_feedback *fb);
 
+/* Play hubd's retained status: online 1 or 0 (its Last Will), kept
+ * across broker restarts (h_retain). Tests that play the hub call it, as
+ * a board shows "not ready" while no hub status is on the broker. */
+int fx_play_hub_status(struct harness *h, int online);
+
 /* ---- shared steps of the test programs ----------------------------------- */
 
 /* A cmocka setup: start a harness into *state and run prepare on it (if

@@ -306,6 +306,28 @@ h_broker_try(struct harness *h, int port)
 	return -1;
 }
 
+/* The broker restarted: the observer back, and what the test retains. */
+static int
+h_broker_back(struct harness *h)
+{
+	if (!h->obs)
+		return 0;
+	if (h_observer_wait(h, 10000) < 0)
+		return -1;
+	if (h->retain_topic[0] && mqtt_publish(h->obs, h->retain_topic,
+	    h->retain_payload, strlen(h->retain_payload), 1, 1, NULL) < 0)
+		return -1;
+	return 0;
+}
+
+int
+h_retain(struct harness *h, const char *topic, const char *payload)
+{
+	snprintf(h->retain_topic, sizeof h->retain_topic, "%s", topic);
+	snprintf(h->retain_payload, sizeof h->retain_payload, "%s", payload);
+	return h_publish(h, topic, payload, strlen(payload), 1, 1);
+}
+
 int
 h_broker_start(struct harness *h)
 {
@@ -314,7 +336,7 @@ h_broker_start(struct harness *h)
 	if (h->port > 0) {
 		for (int attempt = 0; attempt < 10; attempt++)
 			if (h_broker_try(h, h->port) == 0)
-				return h->obs ? h_observer_wait(h, 10000) : 0;
+				return h_broker_back(h);
 		return -1;
 	}
 	for (int attempt = 0; attempt < 5; attempt++) {

@@ -41,6 +41,8 @@ struct harness {
 	struct h_msg *msgs;
 	size_t nmsgs, cap;
 	int quiet;			/* h_free: no logs unless it fails */
+	/* h_retain: published again after each broker restart */
+	char retain_topic[256], retain_payload[512];
 };
 
 /* Make the temp dir, start the broker, connect the observer. Returns NULL
@@ -111,6 +113,10 @@ size_t h_count(struct harness *h, const char *filter);
 /* Mark all messages so far as seen. */
 void h_mark_seen(struct harness *h);
 /* Publish from the observer. Returns 0 or -1. */
+/* Publish a retained message now and again after every h_broker_start
+ * (the test broker keeps no retained messages across a restart), as the
+ * program the test plays would on reconnecting. One at a time. */
+int h_retain(struct harness *h, const char *topic, const char *payload);
 int h_publish(struct harness *h, const char *topic, const void *payload,
     size_t len, int qos, int retained);
 

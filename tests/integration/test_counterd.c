@@ -277,10 +277,70 @@ test_bad_config_names_file_line_key(void **state)
 	    h_path(h, "c1.conf"), (char *)NULL), 0);
 }
 
+/* The hub's Last Will on the broker, the broker up: the desk shows "not
+ * ready" (a button that looks alive but reaches nobody is the worst
+ * case), a press still shows "sent" and is re-sent at once when the hub
+ * is back, and the light returns to what the hub says. */
+static void
+test_hub_offline_desk_not_ready(void **state)
+{
+	struct harness *h = *state;
+	struct proto_event ev, again;
+
+	assert_true(fx_counter_start(h, "c1") > 0);
+	assert_true(h_wait_file(h, "c1.sock.outputs", "desk 0 pattern=idle", 5000));
+	assert_int_equal(fx_play_hub_status(h, 0), 0);
+	assert_true(h_wait_file(h, "c1.sock.outputs", "desk 1 pattern=notready", 5000));
+	assert_true(h_wait_log(h, "counterd", "hub offline: the desk shows", 5000));
+	assert_int_equal(fx_press(h, "c1", 50), 0);
+	assert_int_equal(fx_next_event(h, "c1", &ev, 5000), 0);
+	assert_true(h_wait_file(h, "c1.sock.outputs", "desk 1 pattern=sent", 5000));
+	assert_int_equal(fx_play_hub_status(h, 1), 0);
+	assert_true(h_wait_log(h, "counterd", "hub online again", 5000));
+	assert_int_equal(fx_next_event(h, "c1", &again, 1500), 0);
+	assert_string_equal(again.id, ev.id);
+	send_receipt(h, &again, PROTO_IST_PAGING);
+	assert_true(h_wait_file(h, "c1.sock.outputs", "desk 1 pattern=received", 5000));
+}
+
+/* No hub status on the broker at all (the hub never ran here, or runs on
+ * another broker): "not ready" too, once the retained status had time to
+ * come with the subscription, with a log line saying what is missing. */
+static void
+test_no_hub_status_not_ready(void **state)
+{
+	struct harness *h = *state;
+	char topic[PROTO_TOPIC_MAX];
+
+	proto_topic_build(topic, sizeof topic, NULL, FX_SITE,
+	    PROTO_TOPIC_HUB_STATUS, NULL);
+	assert_int_equal(h_retain(h, topic, ""), 0);	/* cleared */
+	h_pump(h, 200);
+	assert_true(fx_counter_start(h, "c1") > 0);
+	assert_true(h_wait_file(h, "c1.sock.outputs", "desk 0 pattern=idle", 5000));
+	assert_true(h_wait_file(h, "c1.sock.outputs", "desk 1 pattern=notready", 10000));
+	assert_true(h_wait_log(h, "counterd", "hub: no status on", 1000));
+	assert_int_equal(fx_play_hub_status(h, 1), 0);
+	assert_true(h_wait_file(h, "c1.sock.outputs", "desk 0 pattern=idle", 5000));
+}
+
+/* The fixture's board with the test playing the hub, online. */
+static int
+prepare_playing_hub(struct harness *h)
+{
+	return fx_prepare_c1(h) < 0 || fx_play_hub_status(h, 1) < 0 ? -1 : 0;
+}
+
+static int
+setup_playing_hub(void **state)
+{
+	return fx_setup(state, prepare_playing_hub);
+}
+
 int
 main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, fx_setup_c1, fx_teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, setup_playing_hub, fx_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_press_becomes_event),
 		T(test_long_press_upgrades),
@@ -291,6 +351,8 @@ main(void)
 		T(test_last_will_when_board_dies),
 		T(test_fallback_sounder_until_confirmed),
 		T(test_bad_config_names_file_line_key),
+		T(test_hub_offline_desk_not_ready),
+		T(test_no_hub_status_not_ready),
 	};
 #undef T
 

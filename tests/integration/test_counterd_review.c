@@ -42,7 +42,8 @@ static const char *const lit_desk[] = {
 static int
 prepare(struct harness *h)
 {
-	return fx_counter_conf_with(h, "c1", 30, BUTTONS, NULL) ? 0 : -1;
+	return fx_counter_conf_with(h, "c1", 30, BUTTONS, NULL) &&
+	    fx_play_hub_status(h, 1) == 0 ? 0 : -1;
 }
 
 static int

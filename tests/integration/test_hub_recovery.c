@@ -154,6 +154,8 @@ test_press_while_hub_down(void **state)
 	pid_t hub = fx_start_hub_c1(h, 20000, NULL, NULL);
 
 	h_kill(h, hub, SIGKILL);
+	/* the hub's Last Will: the desk says the system is not ready */
+	assert_true(h_wait_file(h, "c1.sock.outputs", "desk 1 pattern=notready", 5000));
 	assert_int_equal(fx_press(h, "c1", 50), 0);
 	assert_int_equal(fx_next_event(h, "c1", &ev, 5000), 0);
 	/* unconfirmed: the board keeps re-sending, and after
@@ -164,6 +166,7 @@ test_press_while_hub_down(void **state)
 	assert_int_equal(fx_next_page(h, "sup", &pg, 10000), 0);
 	assert_int_equal(pg.step, 1);
 	assert_true(h_wait_file(h, "c1.sock.outputs", "sounder 0 pattern=off", 10000));
+	assert_true(h_wait_file(h, "c1.sock.outputs", "desk 1 pattern=received", 5000));
 	assert_true(h_wait_outbox(h, "c1.outbox", "events", 0, 5000));
 	h_pump(h, 500);
 	assert_int_equal(fx_pages_to(h, "sup"), 1);

@@ -30,6 +30,7 @@ struct world {
 	char esc[PROTO_ID_MAX];		/* declined, escalated to step 2 */
 	char drill[PROTO_ID_MAX];	/* a drill press */
 	char open[PROTO_ID_MAX];	/* left open, paging */
+	pid_t hub;
 };
 
 /* Press, and wait for the page to sup: the incident's id into id. */
@@ -107,7 +108,8 @@ group_setup(void **state)
 	if (!fx_counter_conf_with(w->h, "c1", 30, "{ name = \"main\";"
 	    " short = \"help\"; long = \"emergency\"; long_ms = 600; },\n"
 	    "  { name = \"drill\"; short = \"test\"; long = \"none\"; }", NULL) ||
-	    !fx_hub_conf(w->h, 60000, NULL, NULL) || fx_hub_start(w->h) < 0 ||
+	    !fx_hub_conf(w->h, 60000, NULL, NULL) ||
+	    (w->hub = fx_hub_start(w->h)) < 0 ||
 	    fx_counter_start(w->h, "c1") < 0 || history(w) < 0) {
 		h_free(w->h);
 		free(w);
@@ -490,6 +492,13 @@ test_pager_console(void **state)
 	/* a bad command is answered, not fatal */
 	assert_int_equal(write(feed, "r 9\n", 4), 4);
 	assert_true(h_wait_log(h, "pager", "resolve needs a category", 5000));
+	/* the hub dies: its Last Will makes the console say so, since a
+	 * dead hub cannot; and that it is back */
+	h_kill(h, w->hub, SIGKILL);
+	assert_true(h_wait_log(h, "pager", "HUB OFFLINE (site " FX_SITE
+	    "): no page reaches anyone", 5000));
+	assert_true((w->hub = fx_hub_start(h)) > 0);
+	assert_true(h_wait_log(h, "pager", "hub online again", 5000));
 
 	/* the end of input ends the console, cleanly */
 	close(feed);

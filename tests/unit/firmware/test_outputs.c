@@ -287,6 +287,48 @@ test_offline_and_fault(void **st)
 	assert_string_equal(seen.pattern[O_DESK], "idle");
 }
 
+/* The hub offline with the broker up: "not ready", a double flash unlike
+ * any other pattern, over even "acknowledged"; below an unconfirmed call,
+ * a stuck button and no connection. */
+static void
+test_hub_offline_not_ready(void **st)
+{
+	struct outputs *o = *st;
+	int levels[20];
+
+	state(o, "i1", PROTO_IST_ACKNOWLEDGED, PROTO_KIND_HELP, 100);
+	assert_string_equal(seen.pattern[O_DESK], "ack");
+	outputs_hub(o, 0, 1000);
+	assert_string_equal(seen.pattern[O_DESK], "notready");
+	assert_int_equal(seen.on[O_DESK], 1);
+	/* 100 ms steps: on, off, on, then dark to the end of the 2 s period */
+	for (int i = 0; i < 20; i++) {
+		outputs_tick(o, 1000 + i * 100);
+		levels[i] = seen.level[O_DESK];
+	}
+	for (int i = 0; i < 20; i++)
+		assert_int_equal(levels[i], i == 0 || i == 2);
+	outputs_tick(o, 3000);
+	assert_int_equal(seen.level[O_DESK], 1);	/* the next period */
+	/* the loop is woken for each edge, and not before */
+	assert_int_equal(outputs_next_deadline(o, 2900), 3000);
+	assert_int_equal(outputs_next_deadline(o, 3050), 3100);
+	assert_int_equal(outputs_next_deadline(o, 3150), 3200);
+	assert_int_equal(outputs_next_deadline(o, 3250), 5000);
+	sent(o, "c03:b:1", "main", PROTO_KIND_HELP, 5000);
+	assert_string_equal(seen.pattern[O_DESK], "sent");
+	outputs_connected(o, 0, 5100);
+	outputs_fault(o, 0, 1, 5200);
+	assert_string_equal(seen.pattern[O_DESK], "fault");
+	outputs_fault(o, 0, 0, 5300);
+	receipt(o, "c03:b:1", "", 5400);
+	assert_string_equal(seen.pattern[O_DESK], "offline");
+	outputs_connected(o, 1, 5500);
+	assert_string_equal(seen.pattern[O_DESK], "notready");
+	outputs_hub(o, 1, 6000);
+	assert_string_equal(seen.pattern[O_DESK], "ack");	/* as before */
+}
+
 /* The state a receipt carries drives the light like a state message. */
 static void
 test_receipt_carries_state(void **st)
@@ -485,6 +527,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_upgrade_freezes_light, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_offline_and_fault, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_hub_offline_not_ready, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_receipt_carries_state, setup,
 		    teardown),
