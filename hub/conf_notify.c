@@ -302,10 +302,16 @@ conf_read_channel(struct hub_conf *c, const config_setting_t *g, char *err,
 
 	if (cfg_apply(g, conf_channel_knobs, ch, c->file, err, errlen) < 0)
 		return -1;
-	if (strcmp(ch->name, "pager") == 0 || conf_channel_find(c, ch->name) >= 0)
+	/* "pager" names the pager topic in notify lists, "broker" the
+	 * hub's link in maintenance alerts */
+	if (strcmp(ch->name, "pager") == 0 || strcmp(ch->name, "broker") == 0)
 		return cfg_fail(err, errlen, config_setting_get_member(g, "name"),
-		    c->file, "%s channel \"%s\"", strcmp(ch->name, "pager") ?
-		    "duplicate" : "reserved name for the MQTT pager:", ch->name);
+		    c->file, "reserved name for the %s: channel \"%s\"",
+		    ch->name[0] == 'p' ? "MQTT pager" : "hub's broker link",
+		    ch->name);
+	if (conf_channel_find(c, ch->name) >= 0)
+		return cfg_fail(err, errlen, config_setting_get_member(g, "name"),
+		    c->file, "duplicate channel \"%s\"", ch->name);
 	if (conf_enum(c, g, "type", conf_type_names, 3, -1, &type, err,
 	    errlen) < 0)
 		return -1;

@@ -32,6 +32,8 @@
 #define HUB_IDS_BLOCK		(2 * HUB_MSGS_PER_TURN)
 #define HUB_IDS_KEY		"incident_ids_reserved"
 #define HUB_UNKNOWN_COUNTERS_MAX 32	/* boards not in the config watched */
+#define HUB_BROKER_TELL_MS	5000	/* a broker outage this long is told
+					   to facilities: calls waited */
 #define HUB_REJECT_LOGS		20	/* bad messages logged a minute */
 
 struct web;
@@ -91,6 +93,9 @@ struct hub_counter {
 	char id[PROTO_ID_MAX];
 	enum hub_cstate state;
 	int alerted;			/* facilities were told it is down */
+	int offline_held;		/* an offline status right after the
+					   hub's reconnect, told only if the
+					   board is not back in a window */
 	uint32_t interval_s;		/* its heartbeat interval */
 	int64_t heard_mono_ms;		/* its last status; 0 never */
 	struct timer timer;		/* heartbeats overdue */
@@ -130,6 +135,11 @@ struct hub {
 	int64_t stale_from, stale_to;	/* ids a dead hub may have published
 					   but never stored */
 	int connected_once;		/* incident timers wait for it */
+	int64_t broker_lost_mono_ms;	/* connection lost at, 0: connected
+					   or never connected */
+	int64_t broker_lost_wall_ms;
+	int64_t broker_back_mono_ms;	/* the last reconnect after an
+					   outage, 0: none yet */
 	struct timer retry;		/* a failed commit, tried again */
 	struct hub_evrow evrows[HUB_EVROWS_MAX];
 	unsigned nevrows;
@@ -252,8 +262,11 @@ void supervise_status(struct hub *h, const struct proto_status *st,
     int retained);
 void supervise_fault(struct hub *h, const struct proto_event *ev);
 void supervise_timer(struct hub *h, struct hub_counter *c);
-/* The broker is back: every pending heartbeat window starts again. */
-void supervise_reconnected(struct hub *h);
+/* The broker is back: every pending heartbeat window starts again, and
+ * an outage of HUB_BROKER_TELL_MS or more is told as the broker's (lost_*:
+ * when it was lost, 0 for the first connect), not as every board's. */
+void supervise_reconnected(struct hub *h, int64_t lost_mono_ms,
+    int64_t lost_wall_ms);
 void supervise_free(struct hub *h);
 
 #endif

@@ -141,7 +141,11 @@ hubd_mqtt_event(struct hub *h, struct mqtt_ev *ev)
 		    h->conf->broker.port);
 		outbox_hub_status(h, 1);
 		outbox_flush(h);
-		supervise_reconnected(h);
+		if (h->broker_lost_mono_ms)
+			h->broker_back_mono_ms = clock_mono_ms();
+		supervise_reconnected(h, h->broker_lost_mono_ms,
+		    h->broker_lost_wall_ms);
+		h->broker_lost_mono_ms = h->broker_lost_wall_ms = 0;
 		/* a restarted hub's incidents escalate from here: a page
 		 * decided before the connection is up would reach the broker
 		 * late and shorten the next wait */
@@ -149,6 +153,10 @@ hubd_mqtt_event(struct hub *h, struct mqtt_ev *ev)
 		break;
 	case MQTT_EV_CONNECT_FAILED:
 	case MQTT_EV_LOST:
+		if (ev->type == MQTT_EV_LOST && !h->broker_lost_mono_ms) {
+			h->broker_lost_mono_ms = clock_mono_ms();
+			h->broker_lost_wall_ms = clock_wall_ms();
+		}
 		log_warnx("mqtt: %s, retry in %lld ms", ev->detail,
 		    (long long)mqtt_timeout_ms(h->mqtt, clock_mono_ms()));
 		break;

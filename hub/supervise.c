@@ -1,6 +1,8 @@
 /* supervise.c: counter boards are watched — a Last Will (offline) or
  * heartbeats overdue for heartbeat_misses intervals raise a maintenance
  * alert to the facility role, and a notice follows when the board is back.
+ * An outage of the broker is told as the broker's: board Wills it set off
+ * wait a window for the board to come back.
  * Transitions are kept in counter_status; the last one survives restarts,
  * so a board that was already reported is not reported again. Boards not
  * in the config are watched too, but only so many: anyone may publish a
@@ -106,6 +108,29 @@ supervise_notify(struct hub *h, const char *counter,
 	outbox_maint(h, &mt);
 }
 
+/* Cut off from the broker long enough for a call to have waited: one
+ * alert naming the broker, on the reserved channel id "broker". */
+static void
+supervise_broker_outage(struct hub *h, int64_t ms, int64_t lost_wall_ms)
+{
+	struct proto_maint mt;
+	char since[CLOCK_ISO_LEN];
+
+	memset(&mt, 0, sizeof mt);
+	mt.type = PROTO_MAINT_ALERT;
+	snprintf(mt.channel, sizeof mt.channel, "broker");
+	snprintf(mt.label, sizeof mt.label, "MQTT broker %.200s:%d",
+	    h->conf->broker.host, h->conf->broker.port);
+	clock_iso_format(lost_wall_ms, since);
+	snprintf(mt.reason, sizeof mt.reason, "the hub could not reach the "
+	    "broker for %lld s (from %s): no page went out and no press came "
+	    "in meanwhile; the boards kept theirs", (long long)(ms / 1000),
+	    since);
+	mt.at_ms = clock_wall_ms();
+	log_warnx("broker: maintenance alert: %s", mt.reason);
+	outbox_maint(h, &mt);
+}
+
 /* Record a transition, and tell facilities if it crosses up or down. */
 static void
 supervise_set(struct hub *h, struct hub_counter *c, enum hub_cstate st,
@@ -162,10 +187,28 @@ supervise_status(struct hub *h, const struct proto_status *st, int retained)
 	if (!retained)
 		c->heard_mono_ms = clock_mono_ms();
 	if (!st->online) {
+		/* Within a window of the hub's reconnect after an outage, an
+		 * offline status is most likely a Will the outage set off
+		 * (kept, or queued for our session): the board gets that
+		 * window to be back before anyone is told. */
+		if (c->state == HUB_CS_ONLINE && h->broker_back_mono_ms &&
+		    clock_mono_ms() - h->broker_back_mono_ms <
+		    supervise_window_ms(h, c)) {
+			if (!c->offline_held)
+				log_info("counter %s: offline status soon after "
+				    "the broker came back: waiting %lld s for it",
+				    c->id, (long long)(supervise_window_ms(h, c) /
+				    1000));
+			c->offline_held = 1;
+			supervise_arm(h, c, supervise_window_ms(h, c));
+			return;
+		}
+		c->offline_held = 0;
 		timers_disarm(&h->timers, &c->timer);
 		supervise_set(h, c, HUB_CS_OFFLINE, "board reported offline");
 		return;
 	}
+	c->offline_held = 0;
 	if (st->interval_s)
 		c->interval_s = st->interval_s;
 	/* A retained status may be old news: a board that died without its
@@ -194,6 +237,14 @@ supervise_timer(struct hub *h, struct hub_counter *c)
 	 * about them. Look again one window after the broker is back. */
 	if (!mqtt_is_connected(h->mqtt)) {
 		supervise_arm(h, c, supervise_window_ms(h, c));
+		return;
+	}
+	if (c->offline_held) {
+		c->offline_held = 0;
+		snprintf(detail, sizeof detail, "board reported offline, not back "
+		    "within %lld s of the broker's return",
+		    (long long)(supervise_window_ms(h, c) / 1000));
+		supervise_set(h, c, HUB_CS_OFFLINE, detail);
 		return;
 	}
 	snprintf(detail, sizeof detail, "heartbeat missed for %lld s",
@@ -256,8 +307,13 @@ supervise_sync(struct hub *h)
 }
 
 void
-supervise_reconnected(struct hub *h)
+supervise_reconnected(struct hub *h, int64_t lost_mono_ms,
+    int64_t lost_wall_ms)
 {
+	int64_t out = lost_mono_ms ? clock_mono_ms() - lost_mono_ms : 0;
+
+	if (out >= HUB_BROKER_TELL_MS)
+		supervise_broker_outage(h, out, lost_wall_ms);
 	/* Boards reconnect and re-publish after a broker restart too: give
 	 * each a whole window from now. */
 	for (unsigned i = 0; i < h->ncounters; i++)

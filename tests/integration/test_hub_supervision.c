@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "clock.h"
 #include "fixtures.h"
 #include "harness.h"
 #include "proto.h"
@@ -129,6 +130,74 @@ test_missed_heartbeats_alert_facility(void **state)
 	assert_int_equal(h_count(h, PAGES), 0);
 }
 
+/* Play a board's retained status: online with interval_s, or its Will. */
+static void
+board_status(struct harness *h, const char *counter, int online,
+    uint32_t interval_s)
+{
+	struct proto_status st = { .online = online };
+	char topic[PROTO_TOPIC_MAX], buf[1024];
+	int n;
+
+	snprintf(st.counter, sizeof st.counter, "%s", counter);
+	snprintf(st.boot, sizeof st.boot, "b1");
+	if (online) {
+		snprintf(st.fw, sizeof st.fw, "test");
+		st.at_ms = clock_wall_ms();
+		st.interval_s = interval_s;
+		st.hb = 1;
+	}
+	proto_topic_build(topic, sizeof topic, NULL, FX_SITE,
+	    PROTO_TOPIC_STATUS, counter);
+	n = proto_encode_status(&st, buf, sizeof buf);
+	assert_true(n > 0);
+	assert_int_equal(h_publish(h, topic, buf, (size_t)n, 1, 1), 0);
+}
+
+/* A broker outage is told once, as the broker's — not as every board's
+ * Will that the outage set off (a broker with persistence keeps them and
+ * hands them to the hub on its return). A board that is back within its
+ * window raises nothing; one that is not is reported then. */
+static void
+test_broker_outage_told_as_broker(void **state)
+{
+	struct harness *h = *state;
+	struct proto_maint mt;
+
+	board_status(h, "c1", 1, 30);		/* window 60 s */
+	board_status(h, "x2", 1, 2);		/* window 4 s */
+	assert_true(h_wait_log(h, "hubd", "counter c1: online", 5000));
+	assert_true(h_wait_log(h, "hubd", "counter x2: online", 5000));
+	h_mark_seen(h);
+	h_broker_stop(h);
+	h_pump(h, 5500);	/* past HUB_BROKER_TELL_MS (5 s) */
+	assert_int_equal(h_broker_start(h), 0);
+	/* the Wills, as the restarted broker would have them */
+	board_status(h, "c1", 0, 0);
+	board_status(h, "x2", 0, 0);
+
+	assert_int_equal(fx_next_maint(h, "fac", &mt, 10000), 0);
+	assert_int_equal(mt.type, PROTO_MAINT_ALERT);
+	assert_string_equal(mt.counter, "");
+	assert_string_equal(mt.channel, "broker");
+	assert_non_null(strstr(mt.reason, "the hub could not reach the broker"
+	    " for "));
+	assert_true(h_wait_log(h, "hubd", "counter c1: offline status soon "
+	    "after the broker came back", 5000));
+	board_status(h, "c1", 1, 30);		/* c1 is back */
+
+	/* x2 is not: told once its window is over, and only x2 */
+	assert_int_equal(fx_next_maint(h, "fac", &mt, 10000), 0);
+	assert_int_equal(mt.type, PROTO_MAINT_ALERT);
+	assert_string_equal(mt.counter, "x2");
+	assert_non_null(strstr(mt.reason, "not back within 4 s"));
+	h_pump(h, 500);
+	assert_int_equal(h_count(h, MAINT), 2);
+	assert_int_equal(h_sql_int(h, "hub.db", "SELECT count(*) FROM"
+	    " counter_status WHERE counter = 'c1' AND state = 'offline'"), 0);
+	assert_int_equal(h_count(h, PAGES), 0);
+}
+
 int
 main(void)
 {
@@ -136,6 +205,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_last_will_alerts_facility),
 		T(test_missed_heartbeats_alert_facility),
+		T(test_broker_outage_told_as_broker),
 	};
 #undef T
 

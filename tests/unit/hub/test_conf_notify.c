@@ -64,6 +64,8 @@ static const struct bad_case bad_cases[] = {
 	  BOSS(""), ":5: channels.[0]: missing required key \"path\"" },
 	{ "channels = ( { name = \"pager\"; type = \"command\"; path = \"/bin/true\"; } );",
 	  BOSS(""), ":5: channels.[0].name: reserved name for the MQTT pager" },
+	{ "channels = ( { name = \"broker\"; type = \"command\"; path = \"/bin/true\"; } );",
+	  BOSS(""), ":5: channels.[0].name: reserved name for the hub's broker link: channel \"broker\"" },
 	{ "channels = ( " NTFY ", " NTFY " );", BOSS(""),
 	  ":5: channels.[1].name: duplicate channel \"ntfy\"" },
 	{ "", BOSS("notify = ( { channel = \"sms\"; } );"),
