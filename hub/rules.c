@@ -134,6 +134,7 @@ rules_cover(const struct hub_conf *c, int zone, const struct rules_when *w,
     struct rules_cover *out)
 {
 	out->shift = out->supervisor = out->backup = -1;
+	out->date = w->date;
 	for (unsigned i = 0; i < c->nshifts; i++) {
 		const struct conf_shift *s = &c->shifts[i];
 		int date, sup = s->supervisor, bak = s->backup;
@@ -145,6 +146,7 @@ rules_cover(const struct hub_conf *c, int zone, const struct rules_when *w,
 		out->shift = (int)i;
 		out->supervisor = sup;
 		out->backup = bak;
+		out->date = date;
 		return;
 	}
 }
@@ -194,10 +196,52 @@ rules_expand_all(const struct hub_conf *c, const struct conf_target *t,
 		rules_expand(c, &t[i], cov, out);
 }
 
+int
+rules_stand_in(const struct hub_conf *c, int zone, int date, int person)
+{
+	int seen[CONF_EXCEPTIONS_MAX + 1];
+	unsigned nseen = 0;
+
+	/* a stand-in may be away too; people standing in for each other in
+	 * a circle are all away: nobody */
+	while (person >= 0) {
+		const struct conf_exception *found = NULL;
+
+		for (unsigned i = 0; i < nseen; i++)
+			if (seen[i] == person)
+				return -1;
+		seen[nseen++] = person;
+		for (unsigned i = 0; i < c->nexceptions && !found; i++) {
+			const struct conf_exception *x = &c->exceptions[i];
+
+			if (x->type == CONF_EXC_ABSENCE && x->person == person &&
+			    date >= x->date_from && date <= x->date_to &&
+			    (x->zone < 0 || x->zone == zone))
+				found = x;
+		}
+		if (!found || nseen > CONF_EXCEPTIONS_MAX)
+			return person;
+		person = found->replacement;
+	}
+	return -1;
+}
+
+/* Every absent person in out gives way to their stand-in, or goes. */
+static void
+rules_absences(const struct hub_conf *c, int zone, int date,
+    struct rules_people *out)
+{
+	struct rules_people kept = { .n = 0, .fallback = out->fallback };
+
+	for (unsigned i = 0; i < out->n; i++)
+		rules_add(&kept, rules_stand_in(c, zone, date, out->idx[i]));
+	*out = kept;
+}
+
 void
 rules_fallback(const struct hub_conf *c, struct rules_people *out)
 {
-	struct rules_cover none = { -1, -1, -1 };
+	struct rules_cover none = { -1, -1, -1, 0 };
 
 	out->n = 0;
 	out->fallback = 1;
@@ -209,13 +253,19 @@ rules_targets(const struct hub_conf *c, int counter,
     const struct conf_step *step, const struct rules_when *w,
     struct rules_people *out)
 {
-	struct rules_cover cov = { -1, -1, -1 };
+	struct rules_cover cov = { -1, -1, -1, w->date };
+	int zone = counter >= 0 ? c->counters[counter].zone : -1;
 
 	if (counter >= 0)
-		rules_cover(c, c->counters[counter].zone, w, &cov);
+		rules_cover(c, zone, w, &cov);
 	out->n = 0;
 	out->fallback = 0;
 	rules_expand_all(c, step->targets, step->ntargets, &cov, out);
-	if (out->n == 0)
+	rules_absences(c, zone, cov.date, out);
+	if (out->n == 0) {
 		rules_fallback(c, out);
+		rules_absences(c, zone, cov.date, out);
+		if (out->n == 0)
+			rules_fallback(c, out);	/* never nobody */
+	}
 }

@@ -24,6 +24,8 @@ struct rules_cover {
 	int shift;		/* index of the shift in force, or -1 */
 	int supervisor;		/* person indexes, -1 if nobody */
 	int backup;
+	int date;		/* whose date exceptions apply: the day the
+				   shift started, or w's date without one */
 };
 
 /* A set of people, each at most once, in the order first named. */
@@ -57,14 +59,22 @@ void rules_cover(const struct hub_conf *c, int zone,
     const struct rules_when *w, struct rules_cover *out);
 
 /* The people step names for a press at counter (an index, or -1 for an
- * unconfigured counter, which has no zone) at w. When they come to nobody
- * the config's fallback targets are used instead, so a press always
- * reaches someone. */
+ * unconfigured counter, which has no zone) at w. One rule for absences,
+ * whatever the target names (supervisor, backup, a team, a role, a
+ * person): a person absent that day in that zone is replaced by their
+ * stand-in, or left out when there is none. When that comes to nobody
+ * the config's fallback targets are used instead (absences applied, and
+ * if that leaves nobody, not), so a press always reaches someone. */
 void rules_targets(const struct hub_conf *c, int counter,
     const struct conf_step *step, const struct rules_when *w,
     struct rules_people *out);
 
 /* The fallback targets alone (unconfigured counters, maintenance). */
 void rules_fallback(const struct hub_conf *c, struct rules_people *out);
+
+/* Who pages in person's place in zone (-1: only exceptions for every
+ * zone count) on date: person when not absent, their stand-in, or -1. */
+int rules_stand_in(const struct hub_conf *c, int zone, int date,
+    int person);
 
 #endif

@@ -46,6 +46,52 @@ check_fallback(const struct hub_conf *c, char *buf, size_t size)
 }
 
 static void
+check_date(int date, char *buf, size_t size)
+{
+	snprintf(buf, size, "%04d-%02d-%02d", date / 10000, date / 100 % 100,
+	    date % 100);
+}
+
+/* The one rule for absences, and with --week the exceptions in force that
+ * week: what a press would meet, said where the gaps are. */
+static void
+check_exceptions(const struct hub_conf *c, int monday)
+{
+	int sunday = monday ? coverage_date_add(monday, 6) : 0, absences = 0;
+	char from[16], to[16];
+
+	for (unsigned i = 0; i < c->nexceptions; i++)
+		absences += c->exceptions[i].type == CONF_EXC_ABSENCE;
+	if (absences)
+		printf("absences: whoever is away is replaced by their stand-in,"
+		    " or left out, in every target — supervisor, backup, team,"
+		    " role, person — and in the fallback unless that leaves "
+		    "nobody\n");
+	for (unsigned i = 0; monday && i < c->nexceptions; i++) {
+		const struct conf_exception *x = &c->exceptions[i];
+		const char *zone = x->zone >= 0 ? c->zones[x->zone].id : NULL;
+		int span = x->date_to != x->date_from;
+
+		if (x->date_to < monday || x->date_from > sunday)
+			continue;
+		check_date(x->date_from, from, sizeof from);
+		check_date(x->date_to, to, sizeof to);
+		printf("that week: %s %s%s%s%s%s: ", x->type == CONF_EXC_HOLIDAY ?
+		    "holiday" : "absence", from, span ? "–" : "",
+		    span ? to : "", zone ? " in zone " : "", zone ? zone : "");
+		if (x->type == CONF_EXC_HOLIDAY)
+			printf("the shifts do not run\n");
+		else if (x->replacement >= 0)
+			printf("%s away, %s pages in their place\n",
+			    c->people[x->person].id,
+			    c->people[x->replacement].id);
+		else
+			printf("%s away, nobody in their place\n",
+			    c->people[x->person].id);
+	}
+}
+
+static void
 check_header(const struct ctl *x, int monday, const char *week,
     unsigned nhours, char *const *hours)
 {
@@ -67,6 +113,7 @@ check_header(const struct ctl *x, int monday, const char *week,
 	else
 		printf(" of a typical week, date exceptions not applied "
 		    "(--week DATE applies them) (%s)\n", c->timezone);
+	check_exceptions(c, monday);
 }
 
 int

@@ -607,6 +607,13 @@ test_check_gaps(void **state)
 	    "(help)\n"));
 	assert_non_null(strstr(out, "\nWed 2026-12-30 13:00–18:00 zone B: "
 	    "bak absent, no replacement (help)\n"));
+	/* the one rule for absences, and that week's exceptions */
+	assert_non_null(strstr(out, "\nabsences: whoever is away is replaced "
+	    "by their stand-in, or left out, in every target — supervisor, "
+	    "backup, team, role, person —"));
+	assert_non_null(strstr(out, "\nthat week: holiday 2026-12-29 in zone "
+	    "B: the shifts do not run\nthat week: absence 2026-12-30: bak "
+	    "away, nobody in their place\n"));
 	free(out);
 
 	/* covered all week: no gaps, exit 0 */

@@ -314,7 +314,8 @@ test_hub_offline_not_ready(void **st)
 	assert_int_equal(outputs_next_deadline(o, 2900), 3000);
 	assert_int_equal(outputs_next_deadline(o, 3050), 3100);
 	assert_int_equal(outputs_next_deadline(o, 3150), 3200);
-	assert_int_equal(outputs_next_deadline(o, 3250), 5000);
+	assert_int_equal(outputs_next_deadline(o, 3250), 3300);
+	assert_int_equal(outputs_next_deadline(o, 3350), 5000);
 	sent(o, "c03:b:1", "main", PROTO_KIND_HELP, 5000);
 	assert_string_equal(seen.pattern[O_DESK], "sent");
 	outputs_connected(o, 0, 5100);

@@ -200,6 +200,67 @@ test_targets(void **state)
 	conf_free(c);
 }
 
+/* One rule for absences, whatever the target: sato away on 12-07 (suzuki
+ * stands in) and 12-08 (nobody does) is not paged by the team either. */
+static void
+test_absence_every_target(void **state)
+{
+	struct hub_conf *c = ht_conf(HT_BRANCH);
+
+	(void)state;
+	assert_targets(c, "c03", PROTO_KIND_EMERGENCY, 1, 20261207, 1000,
+	    "suzuki,tanaka,ito", 0);
+	assert_targets(c, "c03", PROTO_KIND_EMERGENCY, 1, 20261208, 1000,
+	    "tanaka,suzuki,ito", 0);
+	/* an absence for every zone holds in zone B and with no zone */
+	assert_targets(c, "r1", PROTO_KIND_EMERGENCY, 1, 20261207, 1000,
+	    "suzuki,tanaka,ito", 0);
+	assert_targets(c, "c99", PROTO_KIND_EMERGENCY, 1, 20261208, 1000,
+	    "tanaka,suzuki,ito", 0);
+	/* no shift runs on Sunday: the date of the press decides */
+	assert_targets(c, "c03", PROTO_KIND_EMERGENCY, 1, 20261206, 1000,
+	    "sato,tanaka,suzuki,ito", 0);
+	conf_free(c);
+}
+
+/* person: targets and the fallback obey absences too, zone by zone; a
+ * stand-in who is away is stood in for, a circle ends; and when every
+ * fallback person is away the fallback pages them anyway: never nobody. */
+static void
+test_absence_stand_ins(void **state)
+{
+	struct hub_conf *c = ht_conf(
+	    "site = \"b1\";\ntimezone = \"Asia/Tokyo\";\n"
+	    "fallback = [\"person:boss\"];\n" HT_PEOPLE
+	    "exceptions = (\n"
+	    " { type = \"absence\"; date = \"2026-12-14\"; person = \"boss\"; replacement = \"tanaka\"; },\n"
+	    " { type = \"absence\"; date = \"2026-12-14\"; person = \"tanaka\"; replacement = \"fac\"; },\n"
+	    " { type = \"absence\"; date = \"2026-12-15\"; zone = \"B\"; person = \"boss\"; replacement = \"ito\"; },\n"
+	    " { type = \"absence\"; date = \"2026-12-16\"; person = \"boss\"; replacement = \"ito\"; },\n"
+	    " { type = \"absence\"; date = \"2026-12-16\"; person = \"ito\"; replacement = \"boss\"; },\n"
+	    " { type = \"absence\"; date = \"2026-12-17\"; person = \"boss\"; }\n"
+	    ");\n"
+	    "policies = ( { kind = \"help\"; steps = (\n"
+	    "   { targets = [\"person:boss\"]; wait_s = 60; },\n"
+	    "   { targets = [\"supervisor\"]; wait_s = 60; } ); },\n"
+	    " { kind = \"emergency\"; steps = (\n"
+	    "   { targets = [\"role:security\"]; wait_s = 60; } ); } );\n");
+
+	(void)state;
+	assert_targets(c, "c03", PROTO_KIND_HELP, 1, 20261214, 1000, "fac", 0);
+	assert_targets(c, "c03", PROTO_KIND_HELP, 1, 20261215, 1000, "boss", 0);
+	assert_targets(c, "r1", PROTO_KIND_HELP, 1, 20261215, 1000, "ito", 0);
+	/* boss and ito stand in for each other: both away, nobody */
+	assert_int_equal(rules_stand_in(c, 0, 20261216,
+	    conf_person_find(c, "boss")), -1);
+	assert_targets(c, "c03", PROTO_KIND_HELP, 1, 20261216, 1000, "boss", 1);
+	/* nobody on shift: the fallback, whose stand-in pages */
+	assert_targets(c, "c03", PROTO_KIND_HELP, 2, 20261214, 1000, "fac", 1);
+	/* the fallback away with nobody in their place still pages */
+	assert_targets(c, "c03", PROTO_KIND_HELP, 1, 20261217, 1000, "boss", 1);
+	conf_free(c);
+}
+
 static void
 test_policy_for(void **state)
 {
@@ -223,6 +284,8 @@ main(void)
 		cmocka_unit_test(test_when_local),
 		cmocka_unit_test(test_time_zones),
 		cmocka_unit_test(test_targets),
+		cmocka_unit_test(test_absence_every_target),
+		cmocka_unit_test(test_absence_stand_ins),
 		cmocka_unit_test(test_policy_for),
 	};
 
