@@ -252,6 +252,10 @@ void hub_conf_print(const struct hub_conf *c, FILE *f);
 /* "PATH: valid: 7 people, 2 zones, ...", a line, for hubd --check and
  * panicctl check. */
 void hub_conf_print_valid(const struct hub_conf *c, FILE *f);
+/* What a valid config may still get wrong (conf_lint.c): each warning,
+ * naming the file and the setting, goes to warn. Returns how many. */
+unsigned conf_lint(const struct hub_conf *c,
+    void (*warn)(void *ctx, const char *msg), void *ctx);
 
 /* Lookups by id: an index, or -1. */
 int conf_person_find(const struct hub_conf *c, const char *id);

@@ -85,6 +85,19 @@ hubd_subscribe(struct hub *h)
 /* SIGHUP: a new config replaces the old only if it loads, and only if it
  * keeps what a running hub cannot change. Open incidents carry on. */
 static void
+hubd_warn_log(void *ctx, const char *msg)
+{
+	(void)ctx;
+	log_warnx("config warning: %s", msg);
+}
+
+static void
+hubd_warn_print(void *ctx, const char *msg)
+{
+	fprintf(ctx, "warning: %s\n", msg);
+}
+
+static void
 hubd_reload(struct hub *h, const char *path, int debug)
 {
 	char err[CONF_ERR_MAX];
@@ -114,6 +127,7 @@ hubd_reload(struct hub *h, const char *path, int debug)
 	conf_free(h->conf);
 	h->conf = n;
 	log_init("hubd", hubd_level(n, debug), 0);
+	conf_lint(n, hubd_warn_log, NULL);
 	if (supervise_sync(h) < 0)
 		log_warnx("supervision: cannot load counters");
 	log_info("config: reloaded %s", path);
@@ -318,12 +332,14 @@ main(int argc, char **argv)
 			hub_conf_print(h->conf, stdout);
 		else
 			hub_conf_print_valid(h->conf, stdout);
+		conf_lint(h->conf, hubd_warn_print, stdout);
 		conf_free(h->conf);
 		free(h);
 		return 0;
 	}
 	log_init("hubd", hubd_level(h->conf, o.debug), 0);
 	log_stamp_lines(1);
+	conf_lint(h->conf, hubd_warn_log, NULL);
 	/* before any thread starts: setenv is not thread-safe */
 	if (rules_tz_set(h->conf->timezone) < 0)
 		fatalx("%s: timezone: cannot set \"%s\"", o.path,

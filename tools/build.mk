@@ -4,7 +4,7 @@
 # `outbox`, read-only), and hubd's config
 # reader and rules (for everything else).
 PANICCTL_HUB_OBJS := $(addprefix $(BUILD)/hub/, conf.o conf_sched.o \
-	conf_print.o conf_web.o conf_notify.o rules.o)
+	conf_print.o conf_lint.o conf_web.o conf_notify.o rules.o)
 
 # Everything but main: the unit tests link these too.
 PANICCTL_LIB_OBJS := $(addprefix $(BUILD)/tools/, cmd_press.o ctl.o db.o \

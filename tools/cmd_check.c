@@ -116,6 +116,41 @@ check_header(const struct ctl *x, int monday, const char *week,
 	check_exceptions(c, monday);
 }
 
+static void
+check_warn(void *ctx, const char *msg)
+{
+	(void)ctx;
+	printf("warning: %s\n", msg);
+}
+
+/* Warnings do not change the exit status: the rules work, but not as
+ * their author may think. */
+static int
+check_warnings(const struct ctl *x, int monday, const struct cov_hours *hours,
+    unsigned nhours)
+{
+	struct cov_result later = { 0 };
+	char range[96], kinds[64];
+	unsigned n = conf_lint(x->conf, check_warn, NULL);
+
+	if (coverage_check_later(x->conf, monday, hours, nhours, &later) < 0)
+		return -1;
+	for (unsigned i = 0; i < later.n; i++) {
+		const struct cov_gap *g = &later.gaps[i];
+
+		check_kinds(g->kinds, kinds, sizeof kinds);
+		printf("warning: %s zone %s: step %u of %s reaches only the "
+		    "fallback: %s\n", coverage_range(g, monday, range,
+		    sizeof range), x->conf->zones[g->zone].id, g->step, kinds,
+		    g->reason);
+	}
+	n += later.n;
+	if (n)
+		printf("%u warning%s\n", n, n == 1 ? "" : "s");
+	coverage_free(&later);
+	return 0;
+}
+
 int
 cmd_check(int argc, char **argv)
 {
@@ -210,6 +245,10 @@ cmd_check(int argc, char **argv)
 		    res.n, res.n == 1 ? "" : "s", err);
 	} else {
 		printf("no gaps\n");
+	}
+	if (check_warnings(&x, monday, hours, nhours) < 0) {
+		ctl_err(&x, "out of memory");
+		goto out;
 	}
 	rc = res.n ? CTL_FAIL : CTL_OK;
 out:

@@ -129,7 +129,7 @@ cov_reason(const struct hub_conf *c, const struct hub_conf *plain, int zone,
 		snprintf(buf, size, "%s on shift has no backup",
 		    c->people[c->shifts[cov.shift].supervisor].id);
 	} else {
-		snprintf(buf, size, "step 1 names nobody");
+		snprintf(buf, size, "the step names nobody");
 	}
 }
 
@@ -139,7 +139,8 @@ cov_push(struct cov_result *r, const struct cov_gap *g)
 	struct cov_gap *last = r->n ? &r->gaps[r->n - 1] : NULL;
 
 	/* the piece before, same zone, same story: one longer gap */
-	if (last && last->zone == g->zone && last->end == g->start &&
+	if (last && last->zone == g->zone && last->step == g->step &&
+	    last->end == g->start &&
 	    last->kinds == g->kinds && strcmp(last->reason, g->reason) == 0) {
 		last->end = g->end;
 		return 0;
@@ -169,6 +170,7 @@ cov_wrap(struct cov_result *r, unsigned first)
 	a = &r->gaps[first];
 	z = &r->gaps[r->n - 1];
 	if (a->start != 0 || z->end != COV_WEEK_MIN || a->kinds != z->kinds ||
+	    a->step != z->step ||
 	    strcmp(a->reason, z->reason) != 0)
 		return;
 	z->end = COV_WEEK_MIN + a->end;
@@ -176,14 +178,28 @@ cov_wrap(struct cov_result *r, unsigned first)
 	r->n--;
 }
 
-/* One zone, every piece of the week. */
+/* Step 1 always counts; a later step only if it names the supervisor or
+ * backup (a role, team or person is no shift's doing). */
+static int
+cov_names_slot(const struct conf_step *step)
+{
+	for (unsigned i = 0; i < step->ntargets; i++)
+		if (step->targets[i].type == CONF_TARGET_SUPERVISOR ||
+		    step->targets[i].type == CONF_TARGET_BACKUP)
+			return 1;
+	return 0;
+}
+
+/* One zone, one step (0-based) of each policy, every piece of the week. */
 static int
 cov_zone(const struct hub_conf *c, const struct hub_conf *plain, int zone,
-    int counter, int monday, const int *cuts, unsigned ncuts,
-    const struct cov_hours *hours, unsigned nhours, struct cov_result *out)
+    int counter, unsigned step_i, int monday, const int *cuts,
+    unsigned ncuts, const struct cov_hours *hours, unsigned nhours,
+    struct cov_result *out)
 {
 	for (unsigned i = 0; i < ncuts; i++) {
-		struct cov_gap g = { .zone = zone, .start = cuts[i],
+		struct cov_gap g = { .zone = zone, .step = step_i + 1,
+		    .start = cuts[i],
 		    .end = i + 1 < ncuts ? cuts[i + 1] : COV_WEEK_MIN };
 		const struct conf_step *first = NULL;
 		struct rules_when w;
@@ -195,9 +211,21 @@ cov_zone(const struct hub_conf *c, const struct hub_conf *plain, int zone,
 		if (!cov_in_hours(hours, nhours, &w))
 			continue;
 		for (size_t k = 0; k < COV_NKINDS; k++) {
-			const struct conf_step *step =
-			    &conf_policy_for(c, cov_kinds[k])->steps[0];
+			const struct conf_policy *pol =
+			    conf_policy_for(c, cov_kinds[k]);
+			const struct conf_step *step = &pol->steps[step_i];
 
+			if (step_i >= pol->nsteps ||
+			    (step_i > 0 && !cov_names_slot(step)))
+				continue;
+			/* a later step matters where step 1 reached someone:
+			 * elsewhere the gap is step 1's, told already */
+			if (step_i > 0) {
+				rules_targets(c, counter, &pol->steps[0], &w,
+				    &people);
+				if (people.fallback)
+					continue;
+			}
 			rules_targets(c, counter, step, &w, &people);
 			if (!people.fallback)
 				continue;
@@ -214,9 +242,10 @@ cov_zone(const struct hub_conf *c, const struct hub_conf *plain, int zone,
 	return 0;
 }
 
-int
-coverage_check(const struct hub_conf *c, int monday,
-    const struct cov_hours *hours, unsigned nhours, struct cov_result *out)
+static int
+cov_run(const struct hub_conf *c, int monday, const struct cov_hours *hours,
+    unsigned nhours, unsigned step_from, unsigned step_to,
+    struct cov_result *out)
 {
 	struct hub_conf *plain = malloc(sizeof *plain);
 	int *cuts = malloc((7 + 14 * (c->nshifts + nhours)) * sizeof *cuts);
@@ -244,11 +273,14 @@ coverage_check(const struct hub_conf *c, int monday,
 				counter = (int)k;
 		if (counter < 0)
 			continue;	/* no button there to press */
-		if (cov_zone(rc, plain, (int)z, counter, monday, cuts, ncuts,
-		    hours, nhours, out) < 0)
-			goto out;
-		if (rc == plain)
-			cov_wrap(out, first);
+		for (unsigned st = step_from; st < step_to; st++) {
+			first = out->n;
+			if (cov_zone(rc, plain, (int)z, counter, st, monday, cuts,
+			    ncuts, hours, nhours, out) < 0)
+				goto out;
+			if (rc == plain)
+				cov_wrap(out, first);
+		}
 	}
 	ret = 0;
 out:
@@ -358,4 +390,18 @@ coverage_parse_hours(const char *s, struct cov_hours *out)
 		p = end + 1;
 	}
 	return out->days ? 0 : -1;
+}
+
+int
+coverage_check(const struct hub_conf *c, int monday,
+    const struct cov_hours *hours, unsigned nhours, struct cov_result *out)
+{
+	return cov_run(c, monday, hours, nhours, 0, 1, out);
+}
+
+int
+coverage_check_later(const struct hub_conf *c, int monday,
+    const struct cov_hours *hours, unsigned nhours, struct cov_result *out)
+{
+	return cov_run(c, monday, hours, nhours, 1, CONF_STEPS_MAX, out);
 }

@@ -21,6 +21,7 @@ struct cov_hours {
 
 struct cov_gap {
 	int zone;
+	unsigned step;		/* 1 for coverage_check; 2, 3 ... later */
 	int start, end;		/* minutes after Monday 00:00; end is
 				 * exclusive and passes COV_WEEK_MIN when
 				 * the gap runs on into the next week */
@@ -39,6 +40,11 @@ struct cov_result {
  * Returns 0 with the gaps in out (zone order, then time), or -1 if out of
  * memory. Free with coverage_free. */
 int coverage_check(const struct hub_conf *c, int monday,
+    const struct cov_hours *hours, unsigned nhours, struct cov_result *out);
+/* The same for every step after the first: where step 1 reaches someone
+ * but a later step that names the supervisor or backup reaches only the
+ * fallback (a ladder that skips a rung). Gaps in zone order, then step, then time. */
+int coverage_check_later(const struct hub_conf *c, int monday,
     const struct cov_hours *hours, unsigned nhours, struct cov_result *out);
 void coverage_free(struct cov_result *r);
 

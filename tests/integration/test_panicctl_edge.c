@@ -622,6 +622,34 @@ test_check_gaps(void **state)
 	assert_non_null(strstr(out, "valid: 4 people, 2 zones, 3 counters, "
 	    "2 shifts, 0 exceptions\n"));
 	assert_non_null(strstr(out, "\nno gaps\n"));
+	/* but step 2 (backup) in zone B has nobody: a warning, exit 0 */
+	assert_non_null(strstr(out, "zone B: step 2 of help reaches only the "
+	    "fallback: sup on shift has no backup\n1 warning\n"));
+	assert_null(strstr(out, "zone A: step 2"));
+	free(out);
+	/* hubd --check says the config's own warnings too */
+	assert_non_null(edge_conf(h, "dead.conf", "  { zone = \"A\"; "
+	    EDGE_ALL_WEEK " supervisor = \"sup\"; backup = \"bak\"; },\n"
+	    "  { zone = \"A\"; days = [ \"sat\" ]; from = \"10:00\"; to ="
+	    " \"16:00\"; supervisor = \"bak\"; backup = \"bak\"; },\n"
+	    "  { zone = \"B\"; " EDGE_ALL_WEEK " supervisor = \"sup\";"
+	    " backup = \"bak\"; }\n", NULL));
+	assert_int_equal(h_run(h, "hubd-check", 5000, "hubd", "--check", "-c",
+	    h_path(h, "dead.conf"), (char *)NULL), 0);
+	text = h_read(h, "hubd-check.log");
+	assert_non_null(text);
+	assert_non_null(strstr(text, "dead.conf: valid: "));
+	assert_non_null(strstr(text, "\nwarning: "));
+	assert_non_null(strstr(text, "dead.conf: shifts.[1] (zone A, sat "
+	    "10:00–16:00): bak is both supervisor and backup"));
+	assert_non_null(strstr(text, "dead.conf: shifts.[1] (zone A, sat "
+	    "10:00–16:00) never applies"));
+	free(text);
+	assert_int_equal(FX_PC(h, &out, "check", "-c", h_path(h, "dead.conf")),
+	    0);
+	assert_non_null(strstr(out, "\nwarning: "));
+	assert_non_null(strstr(out, "never applies"));
+	assert_non_null(strstr(out, "\n2 warnings\n"));
 	free(out);
 
 	/* rules that do not load: the reason, with file and line */
