@@ -230,6 +230,16 @@ proto__utf8_len(const unsigned char *p, size_t avail)
 	return n;
 }
 
+size_t
+proto_text_chars(const char *s, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		n += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return n;
+}
+
 int
 proto_text_valid(const char *s, size_t len)
 {
@@ -509,6 +519,11 @@ struct proto__field {
 	F_STR(P, PF_ID, m, n, rq, op, "is not a valid id")
 #define F_TEXT(P, m, n, rq, op) \
 	F_STR(P, PF_TEXT, m, n, rq, op, "is not valid UTF-8 text")
+/* Text limited in characters (hi), not only in bytes. */
+_Static_assert(PROTO_NOTE_CHARS == 500, "the note messages say 500");
+#define F_NOTE(P, m, n, rq, op, chars, lng) { .name = n, .type = PF_TEXT, \
+	.req = rq, .opt = op, PF_AT(P, m), .hi = chars, \
+	.why = PF_WHY(P, n, "a string", "is not valid UTF-8 text", lng) }
 #define F_EVID(P, m, n, rq, op) F_STR(P, PF_EVID, m, n, rq, op, \
 	"is not an event id \"<counter>:<boot>:<seq>\"")
 #define F_INT(P, ty, m, n, rq, op, l, h, d, what) { .name = n, .type = ty, \
@@ -605,7 +620,8 @@ static const struct proto__field proto__reply_f[] = {
 	F_ID(reply, person, "person", T_ALL, 0),
 	F_ENUM(reply, action, "action", proto__actions, T_ALL, 0),
 	F_ENUM(reply, category, "category", proto__categories, 0, T_ALL),
-	F_TEXT(reply, note, "note", 0, T_ALL),
+	F_NOTE(reply, note, "note", 0, T_ALL, PROTO_NOTE_CHARS,
+	    "is longer than 500 characters"),
 	F_TIME(reply, at_ms, "at", 0, T_ALL),
 };
 
@@ -885,6 +901,11 @@ proto__value_ok(const struct proto__field *f, const void *obj,
 		break;
 	case PF_TEXT:
 		ok = proto_text_valid(s, strlen(s));
+		if (ok && f->hi && proto_text_chars(s, strlen(s)) >
+		    (size_t)f->hi) {
+			*why = f->why[W_LONG];
+			return -1;
+		}
 		break;
 	case PF_EVID:
 		ok = proto__evid_valid(s);

@@ -19,7 +19,10 @@
 #define PROTO_ID_MAX		33	/* [A-Za-z0-9_-]{1,32} + NUL */
 #define PROTO_EVENT_ID_MAX	96	/* "<counter>:<boot>:<seq>" + NUL */
 #define PROTO_TEXT_MAX		256	/* UTF-8 labels, locations, names */
-#define PROTO_NOTE_MAX		1024	/* UTF-8 free text */
+/* A note is limited in characters, as people count, the same wherever it
+ * is typed; 4 bytes each at most, so the bytes follow. */
+#define PROTO_NOTE_CHARS	500
+#define PROTO_NOTE_MAX		(4 * PROTO_NOTE_CHARS + 1)	/* + NUL */
 #define PROTO_TOPIC_MAX		256
 #define PROTO_LIST_MAX		8	/* buttons, outputs, faults, responders */
 #define PROTO_URL_MAX		512	/* a page's ack_url */
@@ -96,6 +99,8 @@ int proto_id_valid(const char *s);
 /* 1 if s[0..len) is well-formed UTF-8 without NUL or C0 controls other than
  * tab and newline. */
 int proto_text_valid(const char *s, size_t len);
+/* Characters (Unicode code points) in valid UTF-8 s[0..len). */
+size_t proto_text_chars(const char *s, size_t len);
 
 /* ---- topics ---------------------------------------------------------- */
 

@@ -22,7 +22,9 @@
 #include "web_form.h"
 #include "web_page.h"
 
-#define WEB_BODY_MAX	4096	/* a form post; a note is at most 1023 */
+#define WEB_BODY_MAX	16384	/* a form post: 500 characters of note,
+				   percent-encoded, are up to 12 kB */
+#define WEB_REFRESH_S	20	/* an open call's page reloads itself */
 #define WEB_FORM_TTL_S	1800	/* a page's form is good this long */
 #define WEB_USED_MAX	1024	/* form tokens remembered as used */
 #define WEB_LOGPATH_MAX	64
@@ -68,6 +70,15 @@ struct web_ctx {
 	int64_t id;
 	int signed_ok;			/* the link's signature checked out */
 	struct incident inc;		/* a copy: memory or the store */
+	/* a refused form: what was typed goes back to the person */
+	char typed[WEB_BODY_MAX];
+	enum proto_category typed_category;
+};
+
+/* Why a form is refused, in both languages. */
+struct web_why {
+	const char *log;		/* for the log */
+	char ja[160], en[160];
 };
 
 static enum MHD_Result
@@ -213,9 +224,11 @@ web_refuse_ctx(struct web_ctx *x, unsigned status, const char *why,
 	    x->signed_ok ? x->id : 0, status, why, ja, en);
 }
 
+/* Who else was called, and how they answered: the viewer is not among
+ * them (their own state is in the buttons they are offered). */
 static void
 web_people(const struct hub_conf *cf, const struct incident *inc,
-    struct web_view *v)
+    const char *viewer, struct web_view *v)
 {
 	for (unsigned i = 0; i < inc->npeople && v->npeople < WEB_PEOPLE_MAX;
 	    i++) {
@@ -223,6 +236,8 @@ web_people(const struct hub_conf *cf, const struct incident *inc,
 		struct web_pview *pv = &v->people[v->npeople];
 		int k = conf_person_find(cf, p->id);
 
+		if (strcmp(p->id, viewer) == 0)
+			continue;
 		if (p->flags & INC_P_ON_SCENE)
 			pv->state = WEB_P_ON_SCENE;
 		else if (p->flags & INC_P_ACKED)
@@ -240,9 +255,12 @@ web_people(const struct hub_conf *cf, const struct incident *inc,
 	}
 }
 
-/* The incident page for x, with a fresh form token when it is open. */
+/* The incident page for x, with a fresh form token when it is open;
+ * status other than 200 with err set: a refused form, shown again with
+ * what was typed. */
 static enum MHD_Result
-web_show(struct web_ctx *x, const char *msg_ja, const char *msg_en)
+web_page(struct web_ctx *x, unsigned status, int err, const char *msg_ja,
+    const char *msg_en)
 {
 	const struct hub_conf *cf = x->w->h->conf;
 	const struct incident *inc = &x->inc;
@@ -266,9 +284,14 @@ web_show(struct web_ctx *x, const char *msg_ja, const char *msg_en)
 	me = incident_person_find(&x->inc, x->link.person);
 	v.person_acked = me && (me->flags & INC_P_ACKED);
 	v.person_on_scene = me && (me->flags & INC_P_ON_SCENE);
-	web_people(cf, inc, &v);
+	web_people(cf, inc, x->link.person, &v);
 	v.msg_ja = msg_ja;
 	v.msg_en = msg_en;
+	v.msg_err = err;
+	if (err) {
+		v.note_typed = x->typed;
+		v.category_typed = x->typed_category;
+	}
 	v.issued_s = clock_wall_ms() / 1000;
 	if (incident_is_open(inc) && acklink_nonce(nonce) == 0 &&
 	    acklink_token(&x->key, &x->link, nonce, v.issued_s, token) == 0) {
@@ -276,9 +299,19 @@ web_show(struct web_ctx *x, const char *msg_ja, const char *msg_en)
 		v.nonce = nonce;
 		v.token = token;
 	}
+	/* while the person has not answered, the page keeps itself fresh
+	 * (someone else may have gone); not once they may be typing */
+	if (v.open && !err && !v.person_acked)
+		v.refresh_s = WEB_REFRESH_S;
 	web_page_incident(&b, &v);
 	x->w->pages++;
-	return web_send(x->w, x->c, MHD_HTTP_OK, &b);
+	return web_send(x->w, x->c, status, &b);
+}
+
+static enum MHD_Result
+web_show(struct web_ctx *x, const char *msg_ja, const char *msg_en)
+{
+	return web_page(x, MHD_HTTP_OK, 0, msg_ja, msg_en);
 }
 
 /* Origin (or, without it, Referer) must be this server's, when sent: a
@@ -361,37 +394,71 @@ web_check_token(struct web_ctx *x, const struct web_req *r, int *ok)
 	return MHD_YES;
 }
 
-/* The reply the form asks for, into rp. NULL, or why it is not valid. */
-static const char *
-web_form_reply(const struct web_ctx *x, const struct web_req *r,
-    struct proto_reply *rp)
+static int
+web_why(struct web_why *w, const char *log, const char *ja, const char *en)
 {
-	char act[16], cat[24], note[PROTO_NOTE_MAX];
-	int n;
-	size_t o = 0;
+	w->log = log;
+	snprintf(w->ja, sizeof w->ja, "%s", ja);
+	snprintf(w->en, sizeof w->en, "%s", en);
+	return -1;
+}
+
+/* The reply the form asks for, into rp: 0, or -1 with why filled. What
+ * was typed is kept in x, valid or not, to be shown again. */
+static int
+web_form_reply(struct web_ctx *x, const struct web_req *r,
+    struct proto_reply *rp, struct web_why *why)
+{
+	char act[16], cat[24];
+	int n, nc;
+	size_t o = 0, chars;
 
 	memset(rp, 0, sizeof *rp);
 	snprintf(rp->incident, sizeof rp->incident, "%s", x->link.incident);
 	snprintf(rp->person, sizeof rp->person, "%s", x->link.person);
-	if ((n = web_form_get(r->body, r->len, "action", act, sizeof act)) <= 0 ||
-	    proto_action_parse(act, (size_t)n, &rp->action) < 0)
-		return "no valid action";
-	if (rp->action == PROTO_ACTION_RESOLVE &&
-	    ((n = web_form_get(r->body, r->len, "category", cat, sizeof cat)) <= 0 ||
-	    proto_category_parse(cat, (size_t)n, &rp->category) < 0 ||
-	    rp->category == PROTO_CAT_NONE))
-		return "resolve without a valid category";
-	if ((n = web_form_get(r->body, r->len, "note", note, sizeof note)) ==
-	    WEB_FORM_BAD)
-		return "note too long or badly encoded";
 	/* browsers send a textarea's newlines as CR LF */
+	n = web_form_get(r->body, r->len, "note", x->typed, sizeof x->typed);
 	for (int i = 0; i < n; i++)
-		if (!(note[i] == '\r' && note[i + 1] == '\n'))
-			rp->note[o++] = note[i];
-	rp->note[o] = '\0';
-	if (!proto_text_valid(rp->note, o))
-		return "note is not valid text";
-	return NULL;
+		if (!(x->typed[i] == '\r' && x->typed[i + 1] == '\n'))
+			x->typed[o++] = x->typed[i];
+	x->typed[n > 0 ? o : 0] = '\0';
+	if ((nc = web_form_get(r->body, r->len, "category", cat,
+	    sizeof cat)) > 0)
+		proto_category_parse(cat, (size_t)nc, &x->typed_category);
+	if ((nc = web_form_get(r->body, r->len, "action", act,
+	    sizeof act)) <= 0 ||
+	    proto_action_parse(act, (size_t)nc, &rp->action) < 0)
+		return web_why(why, "no valid action", "操作が選ばれていません",
+		    "No action was chosen");
+	if (n == WEB_FORM_BAD || !proto_text_valid(x->typed, o)) {
+		x->typed[0] = '\0';	/* nothing of it can be shown */
+		return web_why(why, "note badly encoded", "メモに使えない文字が"
+		    "含まれています", "The note holds characters that cannot be "
+		    "kept");
+	}
+	if ((chars = proto_text_chars(x->typed, o)) > PROTO_NOTE_CHARS) {
+		char ja[160], en[160];
+
+		snprintf(ja, sizeof ja, "メモは%d文字までです（%zu文字あります）。"
+		    "短くして送ってください", PROTO_NOTE_CHARS, chars);
+		snprintf(en, sizeof en, "The note can have at most %d characters;"
+		    " it has %zu. Shorten it and send again", PROTO_NOTE_CHARS,
+		    chars);
+		return web_why(why, "note too long", ja, en);
+	}
+	if (rp->action == PROTO_ACTION_RESOLVE &&
+	    ((nc = web_form_get(r->body, r->len, "category", cat,
+	    sizeof cat)) <= 0 ||
+	    proto_category_parse(cat, (size_t)nc, &rp->category) < 0 ||
+	    rp->category == PROTO_CAT_NONE))
+		return web_why(why, "resolve without a valid category",
+		    "分類を選んでください", "Choose a category");
+	/* valid UTF-8 of at most PROTO_NOTE_CHARS: it fits */
+	if (o >= sizeof rp->note)
+		return web_why(why, "note too long", "メモが長すぎます",
+		    "The note is too long");
+	memcpy(rp->note, x->typed, o + 1);
+	return 0;
 }
 
 /* The person's answer is already on record: say so, change nothing. */
@@ -415,6 +482,7 @@ web_post(struct web_ctx *x, const struct web_req *r)
 	    "現場到着を記録しました", "解決として記録しました" };
 	struct hub *h = x->w->h;
 	struct proto_reply rp;
+	struct web_why bad;
 	char topic[64], body[PROTO_MAX_PAYLOAD], en[96];
 	const char *why, *ct = MHD_lookup_connection_value(x->c,
 	    MHD_HEADER_KIND, "Content-Type");
@@ -433,9 +501,14 @@ web_post(struct web_ctx *x, const struct web_req *r)
 		    "送信内容が正しくありません", "This request is not valid");
 	if (rc = web_check_token(x, r, &ok), !ok)
 		return rc;
-	if ((why = web_form_reply(x, r, &rp)) != NULL)
-		return web_refuse_ctx(x, MHD_HTTP_BAD_REQUEST, why,
-		    "送信内容が正しくありません", "This request is not valid");
+	if (web_form_reply(x, r, &rp, &bad) < 0) {
+		/* the person's own mistake: the form again, with what they
+		 * typed and why, never a dead end that loses the text */
+		log_info("web: incident %" PRId64 ": form from %s refused: %s",
+		    x->id, x->link.person, bad.log);
+		return web_page(x, MHD_HTTP_UNPROCESSABLE_CONTENT, 1, bad.ja,
+		    bad.en);
+	}
 	if (!incident_is_open(&x->inc))
 		return web_show(x, "この呼び出しは終了しています。何も変更していません",
 		    "This call is over; nothing was changed");

@@ -13,9 +13,13 @@ const char web_page_css[] =
     "color:#111;background:#fff}"
     "h1{font-size:1.4em;margin:.2em 0}"
     ".en{color:#555;font-size:.8em;display:block}"
+    /* on a coloured ground the English line takes the ground's text
+     * colour: grey on green or navy cannot be read */
+    "button .en,.emergency .en{color:inherit}"
     ".emergency{background:#b00;color:#fff;padding:.3em .5em}"
     ".banner{background:#e6f4e6;border:2px solid #2a2;padding:.5em;margin:.5em 0}"
     ".err{background:#fde;border:2px solid #b00;padding:.5em}"
+    ".where{font-weight:bold;margin:.2em 0}"
     "dl{margin:.5em 0}dt{font-weight:bold;margin-top:.4em}dd{margin:0}"
     "button,select,textarea{font-size:1.1em;width:100%;box-sizing:border-box}"
     "button{min-height:3em;margin:.4em 0;border-radius:8px;border:0;"
@@ -139,11 +143,15 @@ web_category_ja(enum proto_category c)
 }
 
 static void
-web_head(struct wbuf *b, const char *title)
+web_head(struct wbuf *b, const char *title, int refresh_s)
 {
 	wbuf_puts(b, "<!DOCTYPE html>\n<html lang=\"ja\"><head>"
-	    "<meta charset=\"utf-8\">"
-	    "<meta name=\"viewport\" content=\"width=device-width,"
+	    "<meta charset=\"utf-8\">");
+	/* no script: the browser itself reloads the page */
+	if (refresh_s > 0)
+		wbuf_printf(b, "<meta http-equiv=\"refresh\" content=\"%d\">",
+		    refresh_s);
+	wbuf_puts(b, "<meta name=\"viewport\" content=\"width=device-width,"
 	    "initial-scale=1\"><title>");
 	wbuf_esc(b, title);
 	wbuf_puts(b, "</title><style>");
@@ -154,7 +162,7 @@ web_head(struct wbuf *b, const char *title)
 void
 web_page_error(struct wbuf *b, const char *ja, const char *en)
 {
-	web_head(b, en);
+	web_head(b, en, 0);
 	wbuf_puts(b, "<div class=\"err\"><h1>");
 	web_two(b, ja, en);
 	wbuf_puts(b, "</h1><p>");
@@ -183,9 +191,7 @@ web_facts(struct wbuf *b, const struct web_view *v)
 {
 	int64_t s = v->elapsed_ms / 1000;
 
-	wbuf_puts(b, "<dl><dt>場所 <span class=\"en\">Where</span></dt><dd>");
-	wbuf_esc(b, v->location);
-	wbuf_printf(b, "</dd><dt>経過 <span class=\"en\">Elapsed</span></dt>"
+	wbuf_printf(b, "<dl><dt>経過 <span class=\"en\">Elapsed</span></dt>"
 	    "<dd>%" PRId64 " 分 %" PRId64 " 秒 <span class=\"en\">%" PRId64
 	    " min %" PRId64 " s since the press</span></dd>", s / 60, s % 60,
 	    s / 60, s % 60);
@@ -197,8 +203,8 @@ web_facts(struct wbuf *b, const struct web_view *v)
 		web_two(b, web_category_ja(v->category),
 		    proto_category_name(v->category));
 	}
-	wbuf_puts(b, "</dd><dt>対応者 <span class=\"en\">Who else</span></dt>"
-	    "<dd><ul>");
+	wbuf_puts(b, "</dd><dt>ほかの対応者 <span class=\"en\">Who else</span>"
+	    "</dt><dd><ul>");
 	for (unsigned i = 0; i < v->npeople; i++)
 		web_person_line(b, &v->people[i]);
 	if (!v->npeople)
@@ -242,19 +248,29 @@ web_forms(struct wbuf *b, const struct web_view *v)
 		web_button(b, "on_scene", "現場に着きました", "On scene");
 	wbuf_puts(b, "</form>\n");
 	web_form_open(b, v);
-	wbuf_puts(b, "<input type=\"hidden\" name=\"action\" value=\"resolve\">"
+	/* nothing preselected: a default would skew the statistics */
+	wbuf_printf(b, "<input type=\"hidden\" name=\"action\" value=\"resolve\">"
 	    "<label>分類 <span class=\"en\">Category</span><select "
-	    "name=\"category\" required>");
+	    "name=\"category\" required><option value=\"\"%s disabled>"
+	    "選んでください / choose</option>", v->category_typed ==
+	    PROTO_CAT_NONE ? " selected" : "");
 	for (int c = PROTO_CAT_NONE + 1; c < PROTO_CAT_COUNT; c++) {
-		wbuf_printf(b, "<option value=\"%s\">",
-		    proto_category_name((enum proto_category)c));
+		wbuf_printf(b, "<option value=\"%s\"%s>",
+		    proto_category_name((enum proto_category)c),
+		    (int)v->category_typed == c ? " selected" : "");
 		wbuf_esc(b, web_category_ja((enum proto_category)c));
 		wbuf_printf(b, " / %s</option>",
 		    proto_category_name((enum proto_category)c));
 	}
-	wbuf_printf(b, "</select></label><label>メモ <span class=\"en\">Note"
-	    "</span><textarea name=\"note\" maxlength=\"%d\"></textarea>"
-	    "</label>", PROTO_NOTE_MAX - 1);
+	/* maxlength counts UTF-16 units: at most the hub's limit in
+	 * characters, which the hub checks again */
+	wbuf_printf(b, "</select></label><label>メモ（%d文字まで） <span "
+	    "class=\"en\">Note, up to %d characters</span><textarea "
+	    "name=\"note\" maxlength=\"%d\">", PROTO_NOTE_CHARS,
+	    PROTO_NOTE_CHARS, PROTO_NOTE_CHARS);
+	if (v->note_typed)
+		wbuf_esc(b, v->note_typed);
+	wbuf_puts(b, "</textarea></label>");
 	web_button(b, "resolve", "解決として記録", "Resolve");
 	wbuf_puts(b, "</form>\n");
 }
@@ -262,9 +278,10 @@ web_forms(struct wbuf *b, const struct web_view *v)
 void
 web_page_incident(struct wbuf *b, const struct web_view *v)
 {
-	web_head(b, v->label);
+	web_head(b, v->label, v->refresh_s);
 	if (v->msg_ja) {
-		wbuf_puts(b, "<p class=\"banner\">");
+		wbuf_printf(b, "<p class=\"%s\">", v->msg_err ? "err" :
+		    "banner");
 		web_two(b, v->msg_ja, v->msg_en);
 		wbuf_puts(b, "</p>");
 	}
@@ -277,16 +294,22 @@ web_page_incident(struct wbuf *b, const struct web_view *v)
 	wbuf_esc(b, v->counter);
 	wbuf_puts(b, ", incident ");
 	wbuf_esc(b, v->incident);
-	wbuf_puts(b, "</span></h1><p>");
+	wbuf_puts(b, "</span></h1><p class=\"where\">");
+	wbuf_esc(b, v->location);
+	wbuf_puts(b, "</p><p>");
 	wbuf_esc(b, v->person_name);
 	wbuf_puts(b, " さん <span class=\"en\">for ");
 	wbuf_esc(b, v->person_name);
 	wbuf_puts(b, "</span></p>\n");
-	web_facts(b, v);
+	/* on a phone the answers come first: the facts can wait below */
 	if (v->open)
 		web_forms(b, v);
 	else
 		wbuf_puts(b, "<p>この呼び出しは終了しています。<span class=\"en\">"
 		    "This call is over; nothing can be changed here.</span></p>");
+	web_facts(b, v);
+	/* an empty href reloads this very page, with a GET */
+	wbuf_puts(b, "<p><a href=\"\">最新の状態に更新<span class=\"en\">"
+	    "Refresh</span></a></p>");
 	wbuf_puts(b, "</body></html>\n");
 }

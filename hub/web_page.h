@@ -55,6 +55,10 @@ struct web_view {
 	const char *nonce, *token;	/* form token fields */
 	int64_t issued_s;
 	const char *msg_ja, *msg_en;	/* a banner: the result of an action */
+	int msg_err;			/* ... or why the form was refused */
+	const char *note_typed;		/* a refused form's note, kept */
+	enum proto_category category_typed;	/* and its category */
+	int refresh_s;			/* reload every so often; 0: never */
 };
 
 /* The incident page (with v->msg_* as a banner when set). */

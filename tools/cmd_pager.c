@@ -68,6 +68,9 @@ struct pager {
 	unsigned ninc;
 	int pending;			/* replies not yet delivered */
 	int hub;			/* hub status: -1 not heard, 0, 1 */
+	int note_full;			/* the note reached PROTO_NOTE_CHARS:
+					   the rest of a refused character
+					   is dropped too */
 	char topic_page[PROTO_TOPIC_MAX], topic_reply[PROTO_TOPIC_MAX];
 	char topic_hub[PROTO_TOPIC_MAX];
 };
@@ -325,6 +328,11 @@ pager_reply(struct pager *p, const char *incident, enum proto_action a,
 	snprintf(rp.incident, sizeof rp.incident, "%s", incident);
 	snprintf(rp.person, sizeof rp.person, "%s", p->me->id);
 	snprintf(rp.note, sizeof rp.note, "%s", note ? note : "");
+	if (note && proto_text_chars(note, strlen(note)) > PROTO_NOTE_CHARS) {
+		pager_say("cannot send: the note has %zu characters, at most %d",
+		    proto_text_chars(note, strlen(note)), PROTO_NOTE_CHARS);
+		return;
+	}
 	if ((n = proto_encode_reply(&rp, buf, sizeof buf)) < 0) {
 		pager_say("cannot send: the note is not valid text");
 		return;
@@ -422,6 +430,7 @@ pager_backspace(struct pager *p)
 	char ch[8];
 	int w;
 
+	p->note_full = 0;
 	if (!end)
 		return;
 	while (end > 0 && ((unsigned char)p->line[end - 1] & 0xc0) == 0x80)
@@ -433,6 +442,26 @@ pager_backspace(struct pager *p)
 		fputs("\b \b", stdout);
 	p->len = end;
 	p->line[end] = '\0';
+}
+
+/* One byte of a note typed key by key: UTF-8 comes a byte at a time, and
+ * the limit is in characters, as on the ack page. */
+static void
+pager_note_byte(struct pager *p, int k)
+{
+	int cont = (k & 0xc0) == 0x80;
+
+	if (cont ? p->note_full : proto_text_chars(p->line, p->len) >=
+	    PROTO_NOTE_CHARS || p->len + 5 > sizeof p->line) {
+		if (!cont && !p->note_full)
+			printf("\a");	/* at the limit: a bell, once */
+		p->note_full = 1;
+		return;
+	}
+	p->note_full = 0;
+	p->line[p->len++] = (char)k;
+	p->line[p->len] = '\0';
+	putchar(k);
 }
 
 static void
@@ -450,6 +479,7 @@ pager_key(struct pager *p, unsigned char k)
 			p->category = (enum proto_category)(k - '0');
 			p->mode = MODE_NOTE;
 			p->len = 0;
+			p->note_full = 0;
 			p->line[0] = '\0';
 			printf("note (Enter sends, Esc cancels): ");
 		}
@@ -466,11 +496,8 @@ pager_key(struct pager *p, unsigned char k)
 			    p->category, p->line);
 		} else if (k == 0x7f || k == '\b') {
 			pager_backspace(p);
-		} else if ((k >= 0x20 || k == '\t') &&
-		    p->len + 1 < sizeof p->line && p->len < PROTO_NOTE_MAX - 1) {
-			p->line[p->len++] = (char)k;
-			p->line[p->len] = '\0';
-			putchar(k);
+		} else if (k >= 0x20 || k == '\t') {
+			pager_note_byte(p, k);
 		}
 		break;
 	}

@@ -87,10 +87,12 @@ http_do(int port, const char *method, const char *path, const char *headers,
 		n += snprintf(req + n, sizeof req - (size_t)n, "Content-Type: "
 		    "application/x-www-form-urlencoded\r\nContent-Length: %zu\r\n",
 		    strlen(body));
-	n += snprintf(req + n, sizeof req - (size_t)n, "\r\n%s", body ? body : "");
+	n += snprintf(req + n, sizeof req - (size_t)n, "\r\n");
 	if ((size_t)n >= sizeof req || (fd = http_connect(port)) < 0)
 		return -1;
+	/* the body apart: a form may be larger than the head's buffer */
 	if (http_write_all(fd, req, (size_t)n) < 0 ||
+	    (body && http_write_all(fd, body, strlen(body)) < 0) ||
 	    !(all = http_read_all(fd, &len))) {
 		close(fd);
 		return -1;

@@ -187,6 +187,134 @@ test_ack_by_link(void **state)
 	http_free(&r2);
 }
 
+/* How often needle occurs in s. */
+static int
+count_of(const char *s, const char *needle)
+{
+	int n = 0;
+
+	for (; (s = strstr(s, needle)) != NULL; s += strlen(needle))
+		n++;
+	return n;
+}
+
+/* s percent-encoded for a form body, into buf. */
+static void
+form_escape(const char *s, char *buf, size_t size)
+{
+	size_t o = 0;
+
+	for (; *s && o + 4 < size; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9'))
+			buf[o++] = (char)c;
+		else
+			o += (size_t)snprintf(buf + o, size - o, "%%%02X", c);
+	}
+	buf[o] = '\0';
+}
+
+/* n characters of Japanese: "対" is 3 bytes, 9 percent-encoded. */
+static char *
+japanese(int n)
+{
+	char *s = malloc((size_t)n * 3 + 1);
+
+	assert_non_null(s);
+	for (int i = 0; i < n; i++)
+		memcpy(s + 3 * i, "対", 3);
+	s[3 * n] = '\0';
+	return s;
+}
+
+/* Post the resolve form of html with category and note. */
+static int
+post_resolve(struct web_t *t, const char *path, const char *html,
+    const char *category, const char *note, struct http_resp *r)
+{
+	size_t size = strlen(note) * 3 + 512;
+	char *form = malloc(size), *esc = malloc(size);
+	int st;
+
+	assert_non_null(form);
+	assert_non_null(esc);
+	form_of(html, "resolve", form, size);
+	form_escape(note, esc, size);
+	snprintf(form + strlen(form), size - strlen(form),
+	    "&category=%s&note=%s", category, esc);
+	st = post(t, path, t->base, form, r);
+	free(form);
+	free(esc);
+	return st;
+}
+
+/* The resolve form as a phone shows it: no category preselected, the
+ * viewer not among "who else", the page fresh until they answer; a note
+ * limited in characters (400 of Japanese, 1,200 bytes, is fine), and a
+ * refused form comes back with what was typed and why, nothing recorded. */
+static void
+test_resolve_form_keeps_what_was_typed(void **state)
+{
+	struct web_t *t = *state;
+	struct proto_page pg = { 0 };
+	struct http_resp r, r2;
+	char form[256], *long_note = japanese(PROTO_NOTE_CHARS + 1);
+	char *note = japanese(400);
+	const char *path;
+
+	press_for_link(t, &pg);
+	path = path_of(t, pg.ack_url);
+	assert_int_equal(http_do(t->port, "GET", path, NULL, NULL, &r), 200);
+	assert_non_null(strstr(r.body, "<option value=\"\" selected disabled>"));
+	assert_int_equal(count_of(r.body, " selected"), 1);
+	assert_non_null(strstr(r.body, "<meta http-equiv=\"refresh\""));
+	assert_non_null(strstr(r.body, "maxlength=\"500\""));
+	assert_null(strstr(r.body, "<li>佐藤 花子"));	/* the viewer */
+	assert_non_null(strstr(r.body, "<li>—</li>"));
+
+	/* 501 characters: refused, the text and the category come back */
+	assert_int_equal(post_resolve(t, path, r.body, "harassment", long_note,
+	    &r2), 422);
+	assert_non_null(strstr(r2.body, "The note can have at most 500 "
+	    "characters; it has 501"));
+	assert_non_null(strstr(r2.body, "メモは500文字までです（501文字あります）"));
+	assert_non_null(strstr(r2.body, long_note));
+	assert_non_null(strstr(r2.body, "value=\"harassment\" selected"));
+	assert_null(strstr(r2.body, "http-equiv=\"refresh\""));
+	http_free(&r);
+	r = r2;
+
+	/* no category: refused, the note kept */
+	assert_int_equal(post_resolve(t, path, r.body, "", note, &r2), 422);
+	assert_non_null(strstr(r2.body, "Choose a category"));
+	assert_non_null(strstr(r2.body, note));
+	assert_int_equal(h_sql_int(t->h, "hub.db", "SELECT count(*) FROM"
+	    " incidents WHERE closed_at IS NOT NULL"), 0);
+	http_free(&r);
+	r = r2;
+
+	/* acknowledged: the page stops reloading itself */
+	form_of(r.body, "ack", form, sizeof form);
+	assert_int_equal(post(t, path, t->base, form, &r2), 200);
+	assert_null(strstr(r2.body, "http-equiv=\"refresh\""));
+	http_free(&r);
+	r = r2;
+
+	/* 400 characters of Japanese, 1,200 bytes: recorded whole */
+	assert_int_equal(post_resolve(t, path, r.body, "harassment", note,
+	    &r2), 200);
+	assert_non_null(strstr(r2.body, "Done: resolve"));
+	assert_true(h_wait_sql(t->h, "hub.db", 1, 5000, "SELECT count(*) FROM"
+	    " incidents WHERE id = %s AND category = 'harassment' AND"
+	    " length(note) = 400 AND note = '%s'", pg.incident, note));
+	http_free(&r);
+	http_free(&r2);
+	free(note);
+	free(long_note);
+}
+
 /* A request that must be refused with status, and its page saying so. */
 static void
 refused(struct web_t *t, const char *method, const char *path,
@@ -295,9 +423,10 @@ test_refusals_change_nothing(void **state)
 		assert_null(strstr(log, "web: refused (25 so far)"));
 		free(log);
 	}
-	/* a body over the 4 kB a form needs is refused unread */
+	/* a body over the 16 kB a form needs (500 characters of note,
+	 * percent-encoded) is refused unread */
 	{
-		static char big[6000];
+		static char big[20000];
 
 		memset(big, 'x', sizeof big - 1);
 		memcpy(big, "action=ack&note=", 16);
@@ -389,6 +518,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_ack_by_link),
 		T(test_refusals_change_nothing),
+		T(test_resolve_form_keeps_what_was_typed),
 		T(test_browser),
 	};
 #undef T

@@ -492,6 +492,19 @@ test_pager_console(void **state)
 	/* a bad command is answered, not fatal */
 	assert_int_equal(write(feed, "r 9\n", 4), 4);
 	assert_true(h_wait_log(h, "pager", "resolve needs a category", 5000));
+	/* a note is limited in characters, as on the ack page */
+	{
+		char line[4 + 3 * 501 + 2];
+
+		memcpy(line, "r 1 ", 4);
+		for (int i = 0; i < 501; i++)
+			memcpy(line + 4 + 3 * i, "対", 3);
+		memcpy(line + 4 + 3 * 501, "\n", 2);
+		assert_int_equal(write(feed, line, strlen(line)),
+		    (ssize_t)strlen(line));
+		assert_true(h_wait_log(h, "pager", "cannot send: the note has "
+		    "501 characters, at most 500", 5000));
+	}
 	/* the hub dies: its Last Will makes the console say so, since a
 	 * dead hub cannot; and that it is back */
 	h_kill(h, w->hub, SIGKILL);

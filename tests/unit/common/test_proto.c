@@ -952,9 +952,13 @@ test_long_strings(void **state)
 		{ S_PG_PAGE, "label", PROTO_TEXT_MAX, "page: \"label\" is too long" },
 		{ S_PG_PAGE, "location", 3000,
 		    "page: \"location\" is too long" },
-		{ S_RP_RESOLVE, "note", PROTO_NOTE_MAX - 1, NULL },
+		{ S_RP_RESOLVE, "note", PROTO_NOTE_CHARS, NULL },
+		{ S_RP_RESOLVE, "note", PROTO_NOTE_CHARS + 1,
+		    "reply: \"note\" is longer than 500 characters" },
+		/* more bytes than 500 characters can take: still said in
+		 * characters, which it is true of */
 		{ S_RP_RESOLVE, "note", PROTO_NOTE_MAX,
-		    "reply: \"note\" is too long" },
+		    "reply: \"note\" is longer than 500 characters" },
 		{ S_MT_ALERT, "reason", PROTO_TEXT_MAX,
 		    "maint: \"reason\" is too long" },
 		{ S_HS_ON, "version", PROTO_ID_MAX - 1, NULL },
@@ -979,6 +983,42 @@ test_long_strings(void **state)
 		else
 			expect_accept(rows[i].sample, buf, n, &out);
 	}
+}
+
+/* A note is limited in characters, as people count them: 500 of four
+ * bytes each (2,000 bytes) are one note; 501 are refused. */
+static void
+test_note_in_characters(void **state)
+{
+	static char note[4 * (PROTO_NOTE_CHARS + 1) + 3];
+	char buf[BIG];
+	union any out;
+	size_t n;
+
+	(void)state;
+	note[0] = '"';
+	for (int i = 0; i < PROTO_NOTE_CHARS + 1; i++)
+		memcpy(note + 1 + 4 * i, "\xf0\x9f\x98\x80", 4);
+	memcpy(note + 1 + 4 * PROTO_NOTE_CHARS, "\"", 2);
+	n = mutate(S_RP_RESOLVE, "note", note, buf, sizeof buf);
+	expect_accept(S_RP_RESOLVE, buf, n, &out);
+	assert_int_equal(strlen(out.rp.note), 4 * PROTO_NOTE_CHARS);
+	assert_int_equal(proto_text_chars(out.rp.note, strlen(out.rp.note)),
+	    PROTO_NOTE_CHARS);
+	memcpy(note + 1 + 4 * PROTO_NOTE_CHARS, "\xf0\x9f\x98\x80\"", 6);
+	n = mutate(S_RP_RESOLVE, "note", note, buf, sizeof buf);
+	expect_reject(S_RP_RESOLVE, buf, n,
+	    "reply: \"note\" is longer than 500 characters");
+	/* and an encoder refuses what a decoder would */
+	memset(&out, 0, sizeof out);
+	out.rp.action = PROTO_ACTION_ACK;
+	snprintf(out.rp.incident, sizeof out.rp.incident, "1");
+	snprintf(out.rp.person, sizeof out.rp.person, "sato");
+	memcpy(out.rp.note, note + 1, 4 * (PROTO_NOTE_CHARS + 1) - 4);
+	out.rp.at_ms = 1;
+	assert_true(proto_encode_reply(&out.rp, buf, sizeof buf) > 0);
+	memcpy(out.rp.note + 4 * PROTO_NOTE_CHARS - 4, "ab", 3);
+	assert_true(proto_encode_reply(&out.rp, buf, sizeof buf) < 0);
 }
 
 /* PROTO_MAX_PAYLOAD bytes are read; one more is refused unread. */
@@ -1667,6 +1707,7 @@ main(void)
 		cmocka_unit_test(test_tolerated),
 		cmocka_unit_test(test_layout_tolerated),
 		cmocka_unit_test(test_long_strings),
+		cmocka_unit_test(test_note_in_characters),
 		cmocka_unit_test(test_payload_size),
 		cmocka_unit_test(test_nul),
 		cmocka_unit_test(test_duplicate_fields),

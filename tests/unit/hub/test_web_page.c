@@ -80,11 +80,39 @@ test_incident_page(void **state)
 	assert_non_null(strstr(b.p, "田中: 呼出中"));
 	assert_non_null(strstr(b.p, "value=\"ack\""));
 	assert_non_null(strstr(b.p, "value=\"harassment\""));
-	assert_non_null(strstr(b.p, "maxlength=\"1023\""));
+	assert_non_null(strstr(b.p, "maxlength=\"500\""));
 	assert_null(strstr(b.p, "value=\"none\""));
+	/* nothing preselected; the answers above the facts (on a phone,
+	 * the resolve form is not below the fold) */
+	assert_non_null(strstr(b.p, "<option value=\"\" selected disabled>"));
+	assert_null(strstr(strstr(b.p, "selected disabled>") + 1, "selected"));
+	assert_true(strstr(b.p, "value=\"resolve\"") < strstr(b.p, "経過"));
 	assert_null(strstr(b.p, "src="));
-	assert_null(strstr(b.p, "href="));
+	/* the one link reloads the page itself: nothing from outside */
+	assert_non_null(strstr(b.p, "<a href=\"\">"));
+	assert_null(strstr(b.p, "href=\"h"));
+	assert_null(strstr(b.p, "http-equiv"));
 	wbuf_free(&b);
+
+	/* reloading itself while open; a refused form with what was typed */
+	v.refresh_s = 20;
+	v.msg_ja = "分類を選んでください";
+	v.msg_en = "Choose a category";
+	v.msg_err = 1;
+	v.note_typed = "二名で対応 <b>";
+	v.category_typed = PROTO_CAT_COMPLAINT;
+	web_page_incident(&b, &v);
+	assert_non_null(strstr(b.p, "<meta http-equiv=\"refresh\" "
+	    "content=\"20\">"));
+	assert_non_null(strstr(b.p, "<p class=\"err\">分類を選んでください"));
+	assert_non_null(strstr(b.p, ">二名で対応 &lt;b&gt;</textarea>"));
+	assert_non_null(strstr(b.p, "value=\"complaint\" selected"));
+	assert_null(strstr(b.p, "<option value=\"\" selected"));
+	wbuf_free(&b);
+	v.refresh_s = 0;
+	v.msg_err = 0;
+	v.note_typed = NULL;
+	v.category_typed = PROTO_CAT_NONE;
 
 	/* acknowledged already: no second ack button; closed: no forms */
 	v.person_acked = 1;
