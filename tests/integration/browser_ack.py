@@ -1,156 +1,73 @@
-#!/usr/bin/env python3
-"""browser_ack.py: drive Debian's headless Chromium over the DevTools
-protocol on a pipe (--remote-debugging-pipe), Python standard library only,
-for tests/integration/test_hub_ackweb.c. No JavaScript runs in the pages:
-elements are found and tapped through the DOM and Input domains.
+#!/usr/bin/python3
+"""browser_ack.py: headless Chromium driven by Selenium (Debian's
+python3-selenium and chromium-driver) for tests/integration/test_hub_ackweb.c,
+on a phone-sized window. No JavaScript runs in the pages themselves; the
+contrast audit is the driver's.
 
   browser_ack.py CHROMIUM PROFILE ack URL    open URL (a page holding
-      <a id="link">), tap the link, print the page, tap the "ack" button,
-      print the page after it
+      <a id="link">), tap the link, print the page and audit it, tap the
+      "ack" button, print the page after it and audit it
   browser_ack.py CHROMIUM PROFILE open URL   open URL, print the page
 
-Pages are printed after a line "=== <name>". Exit status 0, or 1 with the
-reason on stderr."""
-import ctypes
-import fcntl
-import json
+Pages are printed after a line "=== <name>". The audit prints one line
+"contrast: N texts, lowest R:1" and, for each text below WCAG 2.1 AA
+(4.5:1; 3:1 for large text: 24 px, or 18.66 px bold), a line "LOW
+CONTRAST ...". Exit status 0, or 1 with the reason on stderr (a low
+contrast is a failure)."""
 import os
-import select
-import subprocess
 import sys
-import time
+
+from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
 
 WAIT_S = 10
+CHROMEDRIVER = "/usr/bin/chromedriver"
 
-
-class Browser:
-    def __init__(self, exe, profile):
-        to_r, to_w = os.pipe()
-        from_r, from_w = os.pipe()
-        # well above 4, so that the child's dup2 onto 3 and 4 cannot
-        # clobber one of them
-        self.child_in = fcntl.fcntl(to_r, fcntl.F_DUPFD_CLOEXEC, 10)
-        self.child_out = fcntl.fcntl(from_w, fcntl.F_DUPFD_CLOEXEC, 10)
-        os.close(to_r)
-        os.close(from_w)
-        self.w, self.r = to_w, from_r
-        libc = ctypes.CDLL(None, use_errno=True)
-
-        def child():
-            os.dup2(self.child_in, 3)
-            os.dup2(self.child_out, 4)
-            libc.prctl(1, 9)        # PR_SET_PDEATHSIG, SIGKILL
-
-        args = [exe, "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-quic", "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + profile, "--remote-debugging-pipe",
-                "about:blank"]
-        self.proc = subprocess.Popen(args, preexec_fn=child, close_fds=False,
-                                     stdin=subprocess.DEVNULL,
-                                     stdout=sys.stderr, stderr=sys.stderr)
-        os.close(self.child_in)
-        os.close(self.child_out)
-        self.buf = b""
-        self.next_id = 0
-        self.events = []
-
-    def _read(self, deadline):
-        left = deadline - time.monotonic()
-        if left <= 0 or not select.select([self.r], [], [], left)[0]:
-            raise RuntimeError("no answer from chromium")
-        data = os.read(self.r, 65536)
-        if not data:
-            raise RuntimeError("chromium closed the pipe")
-        self.buf += data
-        while b"\0" in self.buf:
-            msg, self.buf = self.buf.split(b"\0", 1)
-            yield json.loads(msg)
-
-    def call(self, method, params=None, session=None):
-        self.next_id += 1
-        msg = {"id": self.next_id, "method": method, "params": params or {}}
-        if session:
-            msg["sessionId"] = session
-        os.write(self.w, json.dumps(msg).encode() + b"\0")
-        deadline = time.monotonic() + WAIT_S
-        while True:
-            for m in self._read(deadline):
-                if m.get("id") == self.next_id:
-                    if "error" in m:
-                        raise RuntimeError(method + ": " + str(m["error"]))
-                    return m.get("result", {})
-                self.events.append(m)
-
-    def wait_event(self, method, session):
-        deadline = time.monotonic() + WAIT_S
-        while True:
-            for i, m in enumerate(self.events):
-                if m.get("method") == method and m.get("sessionId") == session:
-                    del self.events[:i + 1]
-                    return m
-            self.events.extend(self._read(deadline))
-
-    def close(self):
-        try:
-            self.call("Browser.close")
-        except RuntimeError:
-            pass
-        try:
-            self.proc.wait(5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-
-
-class Tab:
-    def __init__(self, b):
-        self.b = b
-        tid = b.call("Target.createTarget", {"url": "about:blank"})["targetId"]
-        self.s = b.call("Target.attachToTarget",
-                        {"targetId": tid, "flatten": True})["sessionId"]
-        b.call("Page.enable", session=self.s)
-        b.call("DOM.enable", session=self.s)
-
-    def call(self, method, params=None):
-        return self.b.call(method, params, self.s)
-
-    def go(self, url):
-        self.b.events.clear()
-        self.call("Page.navigate", {"url": url})
-        self.b.wait_event("Page.loadEventFired", self.s)
-
-    def node(self, selector):
-        root = self.call("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
-        n = self.call("DOM.querySelector",
-                      {"nodeId": root, "selector": selector})["nodeId"]
-        if not n:
-            raise RuntimeError("nothing on the page matches " + selector)
-        return n
-
-    def tap(self, selector):
-        """A real click at the middle of the element; waits for the page
-        it leads to."""
-        n = self.node(selector)
-        self.call("DOM.scrollIntoViewIfNeeded", {"nodeId": n})
-        q = self.call("DOM.getBoxModel", {"nodeId": n})["model"]["content"]
-        x, y = (q[0] + q[4]) / 2, (q[1] + q[5]) / 2
-        self.b.events.clear()
-        for t in ("mousePressed", "mouseReleased"):
-            self.call("Input.dispatchMouseEvent", {"type": t, "x": x, "y": y,
-                      "button": "left", "clickCount": 1})
-        self.b.wait_event("Page.loadEventFired", self.s)
-
-    def html(self):
-        root = self.call("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
-        return self.call("DOM.getOuterHTML", {"nodeId": root})["outerHTML"]
+# Every element with text of its own: its colour, and the first ground
+# behind it that is not transparent (the page's white at the end), with
+# WCAG's relative luminance and contrast ratio.
+AUDIT = r"""
+function rgb(s) {
+  const m = s.match(/rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?/);
+  return m ? [+m[1], +m[2], +m[3], m[4] === undefined ? 1 : +m[4]] : null;
+}
+function lum(c) {
+  const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 :
+    Math.pow((v + 0.055) / 1.055, 2.4); };
+  return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]);
+}
+function ground(e) {
+  for (; e; e = e.parentElement) {
+    const c = rgb(getComputedStyle(e).backgroundColor);
+    if (c && c[3] > 0) return c;
+  }
+  return [255, 255, 255, 1];
+}
+const out = [];
+for (const e of document.body.querySelectorAll('*')) {
+  const own = [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+  const st = getComputedStyle(e);
+  if (!own || st.display === 'none' || st.visibility === 'hidden') continue;
+  const fg = rgb(st.color), bg = ground(e);
+  const a = lum(fg), b = lum(bg);
+  const px = parseFloat(st.fontSize), bold = +st.fontWeight >= 700;
+  out.push({text: e.textContent.trim().slice(0, 40), tag: e.tagName,
+    ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05),
+    large: px >= 24 || (bold && px >= 18.66), fg: st.color,
+    bg: 'rgb(' + bg.slice(0, 3).join(', ') + ')'});
+}
+return out;
+"""
 
 
 def off_the_time_shim():
     """The browser stands in for a person's phone, whose clock is its own:
     the date matrix's time shim (libfaketime, tests/dates) is for the hub
-    and the boards. Neither Chromium nor Python's sleep runs under it, so
+    and the boards. Neither Chromium nor Python's waits run under it, so
     start again without it."""
     if "faketime" in os.environ.get("LD_PRELOAD", ""):
         env = {k: v for k, v in os.environ.items()
@@ -158,27 +75,80 @@ def off_the_time_shim():
         os.execve(sys.executable, [sys.executable] + sys.argv, env)
 
 
+def browser(exe, profile):
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = exe
+    for a in ("--headless", "--no-sandbox", "--disable-gpu",
+              "--disable-quic", "--no-first-run",
+              "--disable-background-networking",
+              "--disable-component-update", "--disable-sync",
+              "--window-size=390,844",          # a phone
+              "--user-data-dir=" + profile):
+        opts.add_argument(a)
+    d = webdriver.Chrome(service=Service(CHROMEDRIVER, log_path=os.devnull),
+                         options=opts)
+    d.set_page_load_timeout(WAIT_S)
+    return d
+
+
+def tap(d, selector):
+    """A real click on the element; waits for the page it leads to."""
+    old = d.find_element(By.TAG_NAME, "html")
+    el = WebDriverWait(d, WAIT_S).until(
+        ec.element_to_be_clickable((By.CSS_SELECTOR, selector)))
+    el.click()
+    WebDriverWait(d, WAIT_S).until(ec.staleness_of(old))
+    WebDriverWait(d, WAIT_S).until(
+        lambda x: x.execute_script("return document.readyState") ==
+        "complete")
+
+
+def audit(d):
+    """WCAG 2.1 AA contrast of every text on the page: 0 if all pass."""
+    rows = d.execute_script(AUDIT)
+    if not rows:
+        raise RuntimeError("contrast: no text found on the page")
+    low = [r for r in rows if r["ratio"] < (3.0 if r["large"] else 4.5)]
+    print("contrast: %d texts, lowest %.2f:1" %
+          (len(rows), min(r["ratio"] for r in rows)))
+    for r in low:
+        print("LOW CONTRAST %.2f:1 (%s, %s on %s): %s" %
+              (r["ratio"], r["tag"], r["fg"], r["bg"], r["text"]))
+    return len(low)
+
+
 def main():
     off_the_time_shim()
     if len(sys.argv) != 5 or sys.argv[3] not in ("ack", "open"):
         sys.exit(__doc__)
     exe, profile, mode, url = sys.argv[1:]
-    b = Browser(exe, profile)
     try:
-        tab = Tab(b)
-        tab.go(url)
+        d = browser(exe, profile)
+    except WebDriverException as e:
+        print("browser_ack: cannot start Chromium: " + e.msg, file=sys.stderr)
+        return 1
+    low = 0
+    try:
+        d.get(url)
         if mode == "ack":
-            tab.tap("#link")
-            print("=== link\n" + tab.html())
-            tab.tap('button[value="ack"]')
-            print("=== done\n" + tab.html())
+            tap(d, "#link")
+            print("=== link\n" + d.page_source)
+            low += audit(d)
+            tap(d, 'button[value="ack"]')
+            print("=== done\n" + d.page_source)
+            low += audit(d)
         else:
-            print("=== page\n" + tab.html())
-    except (RuntimeError, KeyError, ValueError) as e:
+            print("=== page\n" + d.page_source)
+            low += audit(d)
+    except (WebDriverException, RuntimeError) as e:
         print("browser_ack: " + str(e), file=sys.stderr)
         return 1
     finally:
-        b.close()
+        d.quit()
+    if low:
+        print("browser_ack: %d texts below WCAG AA contrast" % low,
+              file=sys.stderr)
+        return 1
     return 0
 
 
