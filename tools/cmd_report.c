@@ -44,6 +44,7 @@ struct report_group {
 	int rank;			/* sort order; ties by key */
 	int64_t count, acked, escalated, ack_breach, scene_breach, open;
 	struct stats ack, scene;	/* ms from reception */
+	int64_t paged, declined, missed;	/* by person: their pages */
 };
 
 struct report {
@@ -200,7 +201,9 @@ report_fixed(struct report *r)
 			    (i + 1) % 24);
 			break;
 		}
-		if (!report_group(r, (int)i, k, nm, (int)i))
+		/* shifts rank 2i: a stand-in's row follows at 2i + 1 */
+		if (!report_group(r, (int)i, k, nm, r->by == BY_SHIFT ?
+		    2 * (int)i : (int)i))
 			return -1;
 	}
 	return 0;
@@ -248,6 +251,32 @@ report_counter_find(const struct report *r, const char *id)
 	return -1;
 }
 
+/* A shift's row credits whom the rules paged as its supervisor: the one
+ * on the roster, or a stand-in for an absence (a row of their own, after
+ * the shift's), or nobody when the absence left the slot empty. */
+static struct report_group *
+report_shift_group(struct report *r, const struct rules_cover *cov)
+{
+	const struct hub_conf *c = r->x.conf;
+	int rostered = c->shifts[cov->shift].supervisor;
+	char key[128], name[PROTO_TEXT_MAX];
+
+	if (cov->supervisor == rostered)
+		return r->fixed[cov->shift];
+	report_shift_key(c, cov->shift, key, sizeof key);
+	if (cov->supervisor >= 0) {
+		snprintf(key + strlen(key), sizeof key - strlen(key), " %s",
+		    c->people[cov->supervisor].id);
+		snprintf(name, sizeof name, "%.100s, for %.100s",
+		    c->people[cov->supervisor].name, c->people[rostered].name);
+	} else {
+		snprintf(key + strlen(key), sizeof key - strlen(key), " -");
+		snprintf(name, sizeof name, "nobody, for %.100s (absent)",
+		    c->people[rostered].name);
+	}
+	return report_group(r, -1, key, name, 2 * cov->shift + 1);
+}
+
 /* The group an incident belongs to; NULL if out of memory. */
 static struct report_group *
 report_group_of(struct report *r, const struct db_incident *inc)
@@ -283,7 +312,7 @@ report_group_of(struct report *r, const struct db_incident *inc)
 		if (cov.shift < 0)
 			return report_group(r, -1, "-", "(no shift in force)",
 			    1000);
-		return r->fixed[cov.shift];
+		return report_shift_group(r, &cov);
 	case BY_WEEKDAY:
 	case BY_HOUR:
 		if (period_local(inc->received, &l) < 0)
@@ -328,6 +357,29 @@ report_add(struct report_group *g, const struct report *r,
 	return 0;
 }
 
+/* By person: what became of their pages, on their row (made if they
+ * were paged but never acknowledged first). The total sums them. */
+static int
+report_person_pages(void *arg, const struct db_person_pages *pp)
+{
+	struct report *r = arg;
+	int k = conf_person_find(r->x.conf, pp->person);
+	struct report_group *g = report_group(r, k, pp->person, k >= 0 ?
+	    r->x.conf->people[k].name : "", k >= 0 ? k : 1000);
+
+	if (!g) {
+		ctl_err(&r->x, "out of memory");
+		return -1;
+	}
+	g->paged = pp->paged;
+	g->declined = pp->declined;
+	g->missed = pp->missed;
+	r->total.paged += pp->paged;
+	r->total.declined += pp->declined;
+	r->total.missed += pp->missed;
+	return 0;
+}
+
 static int
 report_row(void *arg, const struct db_incident *inc)
 {
@@ -361,11 +413,13 @@ report_cmp(const void *a, const void *b)
 enum {
 	RC_KEY, RC_NAME, RC_COUNT, RC_ACKED, RC_ACK_MED, RC_ACK_P90,
 	RC_ACK_MAX, RC_SCENE_MED, RC_SCENE_P90, RC_SCENE_MAX, RC_ESC,
-	RC_ACK_BREACH, RC_SCENE_BREACH, RC_OPEN, RC_COUNT_COLS
+	RC_ACK_BREACH, RC_SCENE_BREACH, RC_OPEN,
+	RC_PAGED, RC_DECLINED, RC_MISSED,	/* by person only */
+	RC_COUNT_COLS
 };
 
 static void
-report_cells(struct tab *t, struct report_group *g, int named)
+report_cells(struct tab *t, struct report_group *g, int named, int pages)
 {
 	unsigned o = named ? 0 : 1;	/* columns shift left without names */
 	struct stats *s[2] = { &g->ack, &g->scene };
@@ -391,6 +445,11 @@ report_cells(struct tab *t, struct report_group *g, int named)
 	tab_int(t, RC_ACK_BREACH - o, g->ack_breach);
 	tab_int(t, RC_SCENE_BREACH - o, g->scene_breach);
 	tab_int(t, RC_OPEN - o, g->open);
+	if (pages) {
+		tab_int(t, RC_PAGED - o, g->paged);
+		tab_int(t, RC_DECLINED - o, g->declined);
+		tab_int(t, RC_MISSED - o, g->missed);
+	}
 }
 
 /* "60s", "3m", "1m30s", "500ms": a target as its option would say it. */
@@ -446,12 +505,16 @@ report_table(struct report *r, struct tab_col *cols, int named)
 		{ r->ack_title, "ack_breaches", 1, 0, 0 },
 		{ r->scene_title, "scene_breaches", 1, 0, 0 },
 		{ "open", "open", 1, 0, 0 },
+		{ "paged", "paged", 1, 0, 0 },
+		{ "declined", "declined", 1, 0, 0 },
+		{ "missed", "missed", 1, 0, 0 },
 	};
+	int pages = r->by == BY_PERSON;
 	unsigned n = 0;
 	struct tab *t;
 
 	for (unsigned i = 0; i < RC_COUNT_COLS; i++)
-		if (i != RC_NAME || named)
+		if ((i != RC_NAME || named) && (i < RC_PAGED || pages))
 			cols[n++] = all[i];
 	if (!(t = tab_new(cols, n)))
 		return NULL;
@@ -461,11 +524,11 @@ report_table(struct report *r, struct tab_col *cols, int named)
 			continue;
 		if (tab_row(t) < 0)
 			break;
-		report_cells(t, r->groups[i], named);
+		report_cells(t, r->groups[i], named, pages);
 	}
 	snprintf(r->total.key, sizeof r->total.key, "all");
 	if (tab_row(t) == 0) {
-		report_cells(t, &r->total, named);
+		report_cells(t, &r->total, named, pages);
 		tab_total(t);
 	}
 	return t;
@@ -635,6 +698,18 @@ cmd_report(int argc, char **argv)
 		ctl_err(&r.x, "out of memory");
 		goto out;
 	}
+	f.drills = r.drills;	/* report_row counts those left out */
+	switch (r.by == BY_PERSON ? db_person_pages(r.x.db, &f,
+	    report_person_pages, &r) : 0) {
+	case 0:
+		break;
+	case -1:
+		ctl_err(&r.x, "database: %s", db_errmsg(r.x.db));
+		/* fall through */
+	default:
+		goto out;
+	}
+	f.drills = 1;
 	switch (db_incidents(r.x.db, &f, report_row, &r)) {
 	case 0:
 		break;

@@ -420,6 +420,66 @@ out:
 	return rc;
 }
 
+struct db_pp_cb {
+	int (*fn)(void *arg, const struct db_person_pages *row);
+	void *arg;
+};
+
+static int
+db_person_pages_call(sqlite3_stmt *st, void *cbp)
+{
+	const struct db_pp_cb *cb = cbp;
+	struct db_person_pages row;
+
+	db_text(st, 0, row.person, sizeof row.person);
+	row.paged = sqlite3_column_int64(st, 1);
+	row.declined = sqlite3_column_int64(st, 2);
+	row.missed = sqlite3_column_int64(st, 3);
+	return cb->fn(cb->arg, &row);
+}
+
+int
+db_person_pages(struct db *db, const struct db_filter *f,
+    int (*fn)(void *arg, const struct db_person_pages *row), void *arg)
+{
+	struct db_where w;
+	sqlite3_stmt *st;
+	int64_t to = f->to_ms ? f->to_ms : INT64_MAX;
+	char sql[4096];
+
+	w.sql[0] = '\0';
+	w.n = 0;
+	if (f->counter)
+		db_cond(&w, "i.counter = ?#", f->counter);
+	if (f->kind)
+		db_cond(&w, "i.kind = ?#", f->kind);
+	if (!f->drills)
+		db_cond(&w, "i.kind != 'test' AND coalesce(i.category, '') !="
+		    " 'drill'", NULL);
+	/* a page's outcome says acked, declined, cancelled (stood down),
+	 * repeated (a new round for want of an answer) or still sent */
+	snprintf(sql, sizeof sql, "SELECT p.person, count(DISTINCT p.incident),"
+	    " count(DISTINCT CASE WHEN p.outcome = 'declined' THEN p.incident"
+	    " END),"
+	    " count(DISTINCT CASE WHEN NOT EXISTS (SELECT 1 FROM acks a WHERE"
+	    " a.incident = p.incident AND a.person = p.person) AND NOT EXISTS"
+	    " (SELECT 1 FROM pages d WHERE d.incident = p.incident AND"
+	    " d.person = p.person AND d.outcome = 'declined') AND"
+	    " (p.outcome = 'repeated' OR EXISTS (SELECT 1 FROM pages q WHERE"
+	    " q.incident = p.incident AND q.type = 'page' AND q.step > p.step))"
+	    " THEN p.incident END)"
+	    " FROM pages p JOIN incidents i ON i.id = p.incident"
+	    " WHERE p.type = 'page' AND i.received_at >= ?1 AND"
+	    " i.received_at < ?2%s GROUP BY p.person ORDER BY p.person", w.sql);
+	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, f->from_ms);
+	sqlite3_bind_int64(st, 2, to);
+	for (int i = 0; i < w.n; i++)
+		sqlite3_bind_text(st, i + 3, w.text[i], -1, SQLITE_TRANSIENT);
+	return db_each(st, db_person_pages_call, &(struct db_pp_cb){ fn, arg });
+}
+
 int
 db_incident_get(struct db *db, int64_t id, struct db_incident *out)
 {

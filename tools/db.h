@@ -62,6 +62,17 @@ struct db_incident {
  * done, -1 on a database error. */
 int db_incidents(struct db *db, const struct db_filter *f,
     int (*fn)(void *arg, const struct db_incident *inc), void *arg);
+/* What became of each person's pages over the incidents the filter
+ * selects (period, drills; counter and kind too), person by person:
+ * incidents they were paged for, declined, and missed — paged, never
+ * answered, and the call moved on past them (a later step, or their page
+ * repeated in a later round). Returns as db_incidents does. */
+struct db_person_pages {
+	char person[PROTO_ID_MAX];
+	int64_t paged, declined, missed;
+};
+int db_person_pages(struct db *db, const struct db_filter *f,
+    int (*fn)(void *arg, const struct db_person_pages *row), void *arg);
 /* One incident: 1 found, 0 none, -1 error. */
 int db_incident_get(struct db *db, int64_t id, struct db_incident *out);
 /* The highest incident id stored (0: none) and the highest the hub has

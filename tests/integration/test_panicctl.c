@@ -195,13 +195,21 @@ test_report_by_person_and_category(void **state)
 
 	assert_int_equal(FX_PC(w->h, &out, "report", "-c",
 	    h_path(w->h, "hub.conf"), "--last", "1d", "--by", "person"), 0);
-	/* the first acknowledger: sup for one, bak for the escalated one */
+	/* the first acknowledger: sup for one, bak for the escalated one;
+	 * then what became of each one's pages: sup was paged for three
+	 * (the drill left out) and declined one, bak paged for one */
 	assert_non_null(fx_line_of(out, "sup ", line, sizeof line));
-	assert_int_equal(fx_words(line, c, 20), 15);	/* name has a space */
+	assert_int_equal(fx_words(line, c, 20), 18);	/* name has a space */
 	assert_string_equal(c[3], "1");
-	fx_expect_columns(out, "bak ", line, sizeof line, c, 15);
+	assert_string_equal(c[15], "3");		/* paged */
+	assert_string_equal(c[16], "1");		/* declined */
+	assert_string_equal(c[17], "0");		/* missed */
+	fx_expect_columns(out, "bak ", line, sizeof line, c, 18);
 	assert_string_equal(c[3], "1");
 	assert_string_equal(c[11], "1");		/* it escalated */
+	assert_string_equal(c[15], "1");
+	assert_string_equal(c[16], "0");
+	assert_non_null(strstr(out, "paged  declined  missed"));
 	assert_non_null(fx_line_of(out, "- ", line, sizeof line));
 	assert_non_null(strstr(line, "(not acknowledged)"));
 	free(out);

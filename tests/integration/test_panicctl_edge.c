@@ -556,6 +556,80 @@ test_bad_arguments(void **state)
 	free(out);
 }
 
+/* A page row, as hubd writes them. */
+static void
+page(const char *db, int incident, const char *person, int step,
+    const char *outcome, int64_t at)
+{
+	sql(db, "INSERT INTO pages (incident, person, step, channel, type,"
+	    " sent_at, outcome) VALUES (%d, '%s', %d, 'mqtt', 'page', %lld,"
+	    " '%s');", incident, person, step, (long long)at, outcome);
+}
+
+/* By person, what became of each one's pages: missed (never answered,
+ * the call moved on), declined, paged. By shift, the row credits whom
+ * the rules paged: on an absence day the stand-in, on a row of their own
+ * after the shift's. */
+static void
+test_report_credits(void **state)
+{
+	struct harness *h = *state;
+	char db[512], *out, line[512], *c[20];
+	int64_t t0 = jst(2026, 12, 7, 10, 0, 0);	/* Monday */
+
+	assert_non_null(fresh_db(h, "credits.db", db, sizeof db));
+	/* 1: sup silent, bak at step 2 acknowledges: sup missed it */
+	incident(db, 1, "c03", "help", NULL, t0, 40000, -1, -1, NULL);
+	sql(db, "UPDATE acks SET person = 'bak', step = 2 WHERE incident = 1;");
+	page(db, 1, "sup", 1, "cancelled", t0 + 5);
+	page(db, 1, "bak", 2, "acked", t0 + 30005);
+	/* 2: sup declines, bak goes */
+	incident(db, 2, "c03", "help", NULL, t0 + 3600000, 20000, -1, -1, NULL);
+	sql(db, "UPDATE acks SET person = 'bak' WHERE incident = 2;");
+	page(db, 2, "sup", 1, "declined", t0 + 3600005);
+	page(db, 2, "bak", 2, "acked", t0 + 3610005);
+	/* 3: sup silent for a round, then answers: not missed */
+	incident(db, 3, "c03", "help", NULL, t0 + 7200000, 90000, -1, -1, NULL);
+	page(db, 3, "sup", 1, "repeated", t0 + 7200005);
+	page(db, 3, "sup", 1, "acked", t0 + 7260005);
+
+	assert_int_equal(FX_PC(h, &out, "report", "-c", h_path(h, "hub.conf"),
+	    "--db", db, "--from", "2026-12-07", "--to", "2026-12-07", "--by",
+	    "person"), 0);
+	fx_expect_columns(out, "sup ", line, sizeof line, c, 18);
+	assert_string_equal(c[3], "1");		/* first to ack: one */
+	assert_string_equal(c[15], "3");
+	assert_string_equal(c[16], "1");
+	assert_string_equal(c[17], "1");
+	fx_expect_columns(out, "bak ", line, sizeof line, c, 18);
+	assert_string_equal(c[3], "2");
+	assert_string_equal(c[15], "2");
+	assert_string_equal(c[16], "0");
+	assert_string_equal(c[17], "0");
+	free(out);
+
+	/* sup away on 12-07, bak standing in: shift rows credit bak */
+	assert_non_null(edge_conf(h, "away.conf", "  { zone = \"A\"; "
+	    EDGE_ALL_WEEK " supervisor = \"sup\"; backup = \"mgr\"; },\n"
+	    "  { zone = \"B\"; " EDGE_ALL_WEEK " supervisor = \"sup\"; }\n",
+	    "exceptions = ( { type = \"absence\"; date = \"2026-12-07\";"
+	    " person = \"sup\"; replacement = \"bak\"; } );\n"));
+	assert_int_equal(FX_PC(h, &out, "report", "-c", h_path(h, "away.conf"),
+	    "--db", db, "--from", "2026-12-07", "--to", "2026-12-08", "--by",
+	    "shift"), 0);
+	fx_line_of(out, "A mon-sun 00:00-24:00 bak ", line, sizeof line);
+	assert_non_null(strstr(line, "田中 一郎, for 佐藤 花子"));
+	assert_true(fx_words(line, c, 20) >= 10);
+	assert_string_equal(c[9], "3");			/* all three */
+	/* the rostered row stays, with none of them */
+	assert_non_null(fx_line_of(out, "A mon-sun 00:00-24:00  ", line,
+	    sizeof line));
+	assert_non_null(strstr(line, "佐藤 花子"));
+	assert_true(strstr(out, "A mon-sun 00:00-24:00  ") <
+	    strstr(out, "A mon-sun 00:00-24:00 bak "));
+	free(out);
+}
+
 /* check: exact gap lines, and the exit status says whether there are any. */
 static void
 test_check_gaps(void **state)
@@ -776,6 +850,7 @@ main(void)
 		cmocka_unit_test(test_missing_foreign_newer_db),
 		cmocka_unit_test(test_bad_arguments),
 		cmocka_unit_test(test_check_gaps),
+		cmocka_unit_test(test_report_credits),
 		cmocka_unit_test(test_care),
 	};
 
