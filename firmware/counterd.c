@@ -570,6 +570,10 @@ counterd_hub_status(struct counterd *d, const struct mqtt_ev *ev,
 	d->hub_online = hs.online != 0;
 	d->hub_wait_at_ms = -1;
 	outputs_hub(d->out, d->hub_online, now_ms);
+	/* a hub that has just come (back) saw only our retained status: a
+	 * live one lets it measure our clock now, not a heartbeat later */
+	if (was != 1 && d->hub_online && !ev->retained)
+		counterd_publish_status(d, 1);
 	if (was == 0 && d->hub_online) {
 		log_info("hub online again: re-sending what awaits a receipt");
 		d->resend_after = 0;

@@ -261,6 +261,9 @@ engine_press(struct hub *h, const struct proto_event *ev,
 		    " (%" PRId64 "); a crash before the next commit could reuse"
 		    " it", h->next_id, h->ids_reserved);
 	incident_open(&hi->inc, h->next_id++, ev, cx);
+	if (h->board_offset)
+		hi->inc.board_offset_known = h->board_offset(h, ev->counter,
+		    &hi->inc.board_offset_ms) == 1;
 	return hi;
 }
 

@@ -32,6 +32,8 @@
 #define HUB_IDS_BLOCK		(2 * HUB_MSGS_PER_TURN)
 #define HUB_IDS_KEY		"incident_ids_reserved"
 #define HUB_UNKNOWN_COUNTERS_MAX 32	/* boards not in the config watched */
+#define HUB_CLOCK_FRESH_MS	(24 * 3600 * 1000LL)	/* a board's clock
+					   offset older than this is unknown */
 #define HUB_BROKER_TELL_MS	5000	/* a broker outage this long is told
 					   to facilities: calls waited */
 #define HUB_REJECT_LOGS		20	/* bad messages logged a minute */
@@ -93,6 +95,9 @@ struct hub_counter {
 	char id[PROTO_ID_MAX];
 	enum hub_cstate state;
 	int alerted;			/* facilities were told it is down */
+	int64_t clock_offset_ms;	/* its clock minus ours, at its last
+					   live status (at clock_seen_ms) */
+	int64_t clock_seen_ms;		/* UTC; 0: never measured */
 	int offline_held;		/* an offline status right after the
 					   hub's reconnect, told only if the
 					   board is not back in a window */
@@ -160,6 +165,11 @@ struct hub {
 					   when not set up (unit tests) */
 	struct hub_fdsrc src[HUB_FDSRC_MAX];
 	unsigned nsrc;
+	/* What the engine asks of supervision, by callback so that the
+	 * engine does not call into it (hubd sets it; NULL: unknown). 1 and
+	 * *offset_ms: counter's clock minus the hub's; 0: not known. */
+	int (*board_offset)(struct hub *h, const char *counter,
+	    int64_t *offset_ms);
 };
 
 /* ---- engine.c: incidents from events, replies and timers ------------- */
@@ -261,6 +271,10 @@ int supervise_sync(struct hub *h);
 void supervise_status(struct hub *h, const struct proto_status *st,
     int retained);
 void supervise_fault(struct hub *h, const struct proto_event *ev);
+/* For hub.board_offset: counter's clock minus the hub's, measured at its
+ * last live status within HUB_CLOCK_FRESH_MS; 1 known, 0 not. */
+int supervise_board_offset(struct hub *h, const char *counter,
+    int64_t *offset_ms);
 void supervise_timer(struct hub *h, struct hub_counter *c);
 /* The broker is back: every pending heartbeat window starts again, and
  * an outage of HUB_BROKER_TELL_MS or more is told as the broker's (lost_*:

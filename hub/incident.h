@@ -59,6 +59,10 @@ struct incident {
 	/* UTC epoch ms; 0 = not yet */
 	int64_t pressed_ms, received_ms, first_page_ms, acked_ms;
 	int64_t on_scene_ms, resolved_ms, closed_ms;
+	/* the board's clock minus the hub's, from its last live status when
+	 * the press came; known 0: not measured (or not after a restore) */
+	int64_t board_offset_ms;
+	int board_offset_known;
 	int64_t received_mono_ms;	/* received_ms on CLOCK_MONOTONIC:
 					   intervals are measured on it */
 	enum incident_timer timer;

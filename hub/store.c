@@ -74,7 +74,14 @@ static const char *const store_migrations[] = {
 	"CREATE INDEX pages_escalated ON pages(incident)"
 	" WHERE type = 'page' AND step >= 2;"
 	"CREATE INDEX acks_first ON acks(incident, at, person);",
+	/* 5: the board's clock against the hub's when the press came (from
+	 * its last live status): whether pressed_at can be trusted, and so
+	 * the wait between the press and the hub (docs/HUB.md). */
+	"ALTER TABLE incidents ADD COLUMN board_offset_ms INTEGER;",
 };
+
+_Static_assert(sizeof store_migrations / sizeof *store_migrations ==
+    STORE_SCHEMA_VERSION, "STORE_SCHEMA_VERSION is the migrations' count");
 
 enum store_st {
 	ST_EVENT_FIND, ST_EVENT_SAME, ST_EVENT_ADD, ST_INC_SAVE, ST_RESP_SAVE, ST_INC_MAX,
@@ -101,8 +108,9 @@ static const char *const store_sql[ST_COUNT] = {
 	[ST_INC_SAVE] = "INSERT INTO incidents (id, counter, event,"
 	    " kind, state, step, round, min_responders, flags, category, note,"
 	    " pressed_at, received_at, first_page_at, acked_at, on_scene_at,"
-	    " resolved_at, closed_at, response_ms, timer, due_at)"
-	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+	    " resolved_at, closed_at, response_ms, timer, due_at,"
+	    " board_offset_ms)"
+	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 	    " ON CONFLICT (id) DO UPDATE SET kind = excluded.kind,"
 	    " state = excluded.state, step = excluded.step,"
 	    " round = excluded.round, min_responders = excluded.min_responders,"
@@ -619,6 +627,9 @@ store_incident_save(struct store *s, const struct incident *inc)
 	sqlite3_bind_text(st, 20, incident_timer_name(inc->timer), -1,
 	    SQLITE_STATIC);
 	store_bind_time(st, 21, inc->due_ms);
+	/* kept on update: a restored incident no longer knows it */
+	if (inc->board_offset_known)
+		sqlite3_bind_int64(st, 22, inc->board_offset_ms);
 	if (store_done(s, st) < 0)
 		return -1;
 	return store_responders_save(s, inc);

@@ -11,7 +11,7 @@
 #include "incident.h"
 #include "proto.h"
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 struct store;
 

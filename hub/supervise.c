@@ -209,6 +209,12 @@ supervise_status(struct hub *h, const struct proto_status *st, int retained)
 		return;
 	}
 	c->offline_held = 0;
+	/* a live status says what the board's clock reads now (the broker
+	 * adds milliseconds); a retained one is old news */
+	if (!retained && st->at_ms) {
+		c->clock_offset_ms = st->at_ms - now;
+		c->clock_seen_ms = now;
+	}
 	if (st->interval_s)
 		c->interval_s = st->interval_s;
 	/* A retained status may be old news: a board that died without its
@@ -226,6 +232,19 @@ supervise_status(struct hub *h, const struct proto_status *st, int retained)
 	 * last word on its incident, and a restarted board knows nothing. */
 	if (!retained && (st->hb == 0 || was != HUB_CS_ONLINE))
 		engine_counter_state(h, c->id);
+}
+
+int
+supervise_board_offset(struct hub *h, const char *counter,
+    int64_t *offset_ms)
+{
+	const struct hub_counter *c = supervise_find(h, counter);
+
+	if (!c || !c->clock_seen_ms ||
+	    clock_wall_ms() - c->clock_seen_ms > HUB_CLOCK_FRESH_MS)
+		return 0;
+	*offset_ms = c->clock_offset_ms;
+	return 1;
 }
 
 void

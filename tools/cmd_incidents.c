@@ -64,11 +64,11 @@ incidents_row(void *arg, const struct db_incident *inc)
 	tab_str(t, IC_STATE, inc->state);
 	tab_int(t, IC_STEP, inc->step);
 	if (inc->acked)
-		tab_ms(t, IC_ACK, inc->acked - inc->received);
+		tab_ms(t, IC_ACK, inc->acked - db_timed_from(inc));
 	if (inc->first_ack[0])
 		tab_str(t, IC_BY, inc->first_ack);
 	if (inc->on_scene)
-		tab_ms(t, IC_SCENE, inc->on_scene - inc->received);
+		tab_ms(t, IC_SCENE, inc->on_scene - db_timed_from(inc));
 	if (inc->category[0])
 		tab_str(t, IC_CATEGORY, inc->category);
 	if (inc->note[0])
@@ -438,6 +438,39 @@ tl_collect(struct timeline *t, struct db *db)
 	return 0;
 }
 
+/* The press by the board's clock, and what is known of that clock. */
+static void
+tl_press_line(const struct db_incident *inc)
+{
+	char a[40], d[32], off[32];
+
+	if (!inc->pressed)
+		return;
+	period_fmt(inc->pressed, 1, a, sizeof a);
+	if (!inc->board_offset_known) {
+		printf("  pressed:   %s by the board's clock (not measured: "
+		    "times count from the reception)\n", a);
+		return;
+	}
+	/* "4 ms behind", "1.2 s ahead of": which way the board's clock is */
+	if (llabs(inc->board_offset) < 1000)
+		snprintf(off, sizeof off, "%lld ms %s",
+		    llabs(inc->board_offset), inc->board_offset < 0 ?
+		    "behind" : "ahead of");
+	else
+		snprintf(off, sizeof off, "%.1f s %s",
+		    (double)llabs(inc->board_offset) / 1000,
+		    inc->board_offset < 0 ? "behind" : "ahead of");
+	if (!db_press_trusted(inc)) {
+		printf("  pressed:   %s by the board's clock, %s the hub's: "
+		    "not trusted, times count from the reception\n", a, off);
+		return;
+	}
+	printf("  pressed:   %s (board clock %s the hub's); reached the "
+	    "hub %s later\n", a, off, period_fmt_duration(inc->received >
+	    inc->pressed ? inc->received - inc->pressed : 0, d, sizeof d));
+}
+
 static void
 tl_header(const struct timeline *t)
 {
@@ -457,12 +490,15 @@ tl_header(const struct timeline *t)
 		    c->zones[c->counters[k].zone].id);
 	else
 		printf("  where:     counter not in %s\n", t->x->conf_path);
+	tl_press_line(inc);
 	printf("  received:  %s (%s)\n", period_fmt(inc->received, 1, a,
 	    sizeof a), c->timezone);
 	if (inc->acked)
-		printf("  response:  acknowledged after %s by %s (%s)\n",
-		    period_fmt_duration(inc->acked - inc->received, d, sizeof d),
-		    inc->first_ack, ctl_person_name(t->x, inc->first_ack));
+		printf("  response:  acknowledged after %s by %s (%s)%s\n",
+		    period_fmt_duration(inc->acked - db_timed_from(inc), d, sizeof d),
+		    inc->first_ack, ctl_person_name(t->x, inc->first_ack),
+		    db_press_trusted(inc) ? ", from the press" :
+		    ", from the hub's reception");
 	else
 		printf("  response:  not acknowledged\n");
 	printf("  needed:    %d responder%s; reached step %d%s\n", inc->needed,
@@ -526,7 +562,12 @@ tl_print(const struct timeline *t)
 	jdoc_time(o, "on_scene_at", inc->on_scene);
 	jdoc_time(o, "resolved_at", inc->resolved);
 	jdoc_time(o, "closed_at", inc->closed);
-	jdoc_ms(o, "response_ms", inc->acked != 0, inc->acked - inc->received);
+	jdoc_ms(o, "response_ms", inc->acked != 0, inc->acked - db_timed_from(inc));
+	jdoc_bool(o, "timed_from_press", db_press_trusted(inc));
+	jdoc_ms(o, "board_clock_offset_ms", inc->board_offset_known,
+	    inc->board_offset);
+	jdoc_ms(o, "press_to_hub_ms", db_press_trusted(inc),
+	    inc->received > inc->pressed ? inc->received - inc->pressed : 0);
 	jdoc_str(d, "timezone", t->x->conf->timezone);
 	jdoc_rows(d, "timeline", tb);
 	rc = jdoc_print(d, stdout);

@@ -45,6 +45,8 @@ struct report_group {
 	int64_t count, acked, escalated, ack_breach, scene_breach, open;
 	struct stats ack, scene;	/* ms from reception */
 	int64_t paged, declined, missed;	/* by person: their pages */
+	int64_t from_press;		/* timed from a trusted press */
+	struct stats tohub;		/* press to reception, when trusted */
 };
 
 struct report {
@@ -330,10 +332,15 @@ report_group_of(struct report *r, const struct db_incident *inc)
 	return NULL;
 }
 
+/* Times count from the press where the board's clock can be trusted
+ * (the wait a clerk had during an outage is part of it), else from the
+ * hub's reception. */
 static int
 report_add(struct report_group *g, const struct report *r,
     const struct db_incident *inc)
 {
+	int trusted = db_press_trusted(inc);
+	int64_t start = db_timed_from(inc);
 	int64_t ack_end = inc->acked ? inc->acked :
 	    inc->closed ? inc->closed : r->x.now_ms;
 	int64_t scene_end = inc->on_scene ? inc->on_scene :
@@ -342,17 +349,22 @@ report_add(struct report_group *g, const struct report *r,
 	g->count++;
 	g->escalated += inc->escalated;
 	g->open += inc->closed == 0;
-	/* not acknowledged (on scene) within the target: late, or never
-	 * while the incident stayed open longer than the target */
-	g->ack_breach += ack_end - inc->received > r->ack_target;
-	g->scene_breach += scene_end - inc->received > r->scene_target;
-	if (inc->acked) {
-		g->acked++;
-		if (stats_add(&g->ack, inc->acked - inc->received) < 0)
+	if (trusted) {
+		g->from_press++;
+		if (stats_add(&g->tohub, inc->received > inc->pressed ?
+		    inc->received - inc->pressed : 0) < 0)
 			return -1;
 	}
-	if (inc->on_scene && stats_add(&g->scene,
-	    inc->on_scene - inc->received) < 0)
+	/* not acknowledged (on scene) within the target: late, or never
+	 * while the incident stayed open longer than the target */
+	g->ack_breach += ack_end - start > r->ack_target;
+	g->scene_breach += scene_end - start > r->scene_target;
+	if (inc->acked) {
+		g->acked++;
+		if (stats_add(&g->ack, inc->acked - start) < 0)
+			return -1;
+	}
+	if (inc->on_scene && stats_add(&g->scene, inc->on_scene - start) < 0)
 		return -1;
 	return 0;
 }
@@ -415,6 +427,7 @@ enum {
 	RC_ACK_MAX, RC_SCENE_MED, RC_SCENE_P90, RC_SCENE_MAX, RC_ESC,
 	RC_ACK_BREACH, RC_SCENE_BREACH, RC_OPEN,
 	RC_PAGED, RC_DECLINED, RC_MISSED,	/* by person only */
+	RC_TOHUB_MED, RC_TOHUB_MAX,
 	RC_COUNT_COLS
 };
 
@@ -449,7 +462,14 @@ report_cells(struct tab *t, struct report_group *g, int named, int pages)
 		tab_int(t, RC_PAGED - o, g->paged);
 		tab_int(t, RC_DECLINED - o, g->declined);
 		tab_int(t, RC_MISSED - o, g->missed);
+	} else {
+		o += RC_TOHUB_MED - RC_PAGED;	/* those three are left out */
 	}
+	stats_sort(&g->tohub);
+	if (stats_median(&g->tohub, &v) == 0)
+		tab_ms(t, RC_TOHUB_MED - o, v);
+	if (stats_max(&g->tohub, &v) == 0)
+		tab_ms(t, RC_TOHUB_MAX - o, v);
 }
 
 /* "60s", "3m", "1m30s", "500ms": a target as its option would say it. */
@@ -508,13 +528,16 @@ report_table(struct report *r, struct tab_col *cols, int named)
 		{ "paged", "paged", 1, 0, 0 },
 		{ "declined", "declined", 1, 0, 0 },
 		{ "missed", "missed", 1, 0, 0 },
+		{ "to hub med", "to_hub_median", 1, 0, 1 },
+		{ "to hub max", "to_hub_max", 1, 0, 1 },
 	};
 	int pages = r->by == BY_PERSON;
 	unsigned n = 0;
 	struct tab *t;
 
 	for (unsigned i = 0; i < RC_COUNT_COLS; i++)
-		if ((i != RC_NAME || named) && (i < RC_PAGED || pages))
+		if ((i != RC_NAME || named) && (i < RC_PAGED ||
+		    i >= RC_TOHUB_MED || pages))
 			cols[n++] = all[i];
 	if (!(t = tab_new(cols, n)))
 		return NULL;
@@ -549,6 +572,8 @@ report_json(struct report *r, const struct tab *t)
 	jdoc_int(d, "drills_left_out", r->drills_out);
 	jdoc_int(d, "ack_target_ms", r->ack_target);
 	jdoc_int(d, "scene_target_ms", r->scene_target);
+	jdoc_int(d, "clock_trust_ms", DB_CLOCK_TRUST_MS);
+	jdoc_int(d, "timed_from_press", r->total.from_press);
 	jdoc_rows(d, "rows", t);
 	jdoc_total(d, "total", t);
 	rc = jdoc_print(d, stdout);
@@ -576,8 +601,12 @@ report_print(struct report *r)
 		report_target_text(r->scene_target, s, sizeof s);
 		printf("report by %s, %s (%s)\n", report_by_names[r->by],
 		    r->period.text, r->x.conf->timezone);
-		printf("targets: acknowledged within %s, on scene within %s; "
-		    "times from the hub's reception of the press\n", a, s);
+		printf("targets: acknowledged within %s, on scene within %s\n",
+		    a, s);
+		printf("times from the press where the board's clock was within "
+		    "%d s of the hub's (%lld of %lld incidents), else from the "
+		    "hub's reception\n", DB_CLOCK_TRUST_MS / 1000,
+		    (long long)r->total.from_press, (long long)r->total.count);
 		if (r->drills)
 			printf("drills included\n");
 		else
@@ -598,11 +627,13 @@ report_free(struct report *r)
 	for (size_t i = 0; i < r->ngroups; i++) {
 		stats_free(&r->groups[i]->ack);
 		stats_free(&r->groups[i]->scene);
+		stats_free(&r->groups[i]->tohub);
 		free(r->groups[i]);
 	}
 	free(r->groups);
 	stats_free(&r->total.ack);
 	stats_free(&r->total.scene);
+	stats_free(&r->total.tohub);
 }
 
 static int

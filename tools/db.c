@@ -15,7 +15,11 @@
 
 struct db {
 	sqlite3 *h;
+	int version;			/* the schema's user_version */
 };
+
+/* Columns a schema may predate, as NULL there. */
+#define DB_OFFSET_COL(db) ((db)->version >= 5 ? "i.board_offset_ms" : "NULL")
 
 static const char *const db_tables[] = {
 	"incidents", "events", "responders", "pages", "acks", "log",
@@ -58,6 +62,7 @@ db_check(struct db *db, const char *path, char *err, size_t errlen)
 		    sqlite3_errmsg(db->h));
 		return -1;
 	}
+	db->version = (int)v;
 	if (v > DB_SCHEMA_VERSION) {
 		snprintf(err, errlen, "%s: schema version %lld is newer than "
 		    "this panicctl knows (%d): use the panicctl of the same "
@@ -165,7 +170,7 @@ db_each(sqlite3_stmt *st, int (*row)(sqlite3_stmt *st, void *cb), void *cb)
  * million rows, and each column read costs. */
 #define DB_INC_COLS_BRIEF \
 	"i.id, i.counter, NULL, i.kind, NULL, i.step, i.round," \
-	" i.min_responders, i.flags, i.category, NULL, NULL," \
+	" i.min_responders, i.flags, i.category, NULL, i.pressed_at," \
 	" i.received_at, NULL, i.acked_at, i.on_scene_at," \
 	" NULL, i.closed_at"
 
@@ -190,6 +195,24 @@ db_incident_row(sqlite3_stmt *st, struct db_incident *inc)
 	inc->on_scene = db_time(st, 15);
 	inc->resolved = db_time(st, 16);
 	inc->closed = db_time(st, 17);
+	/* column 18 is the escalation flag, 19 the board's clock offset */
+	inc->board_offset_known = sqlite3_column_type(st, 19) != SQLITE_NULL;
+	inc->board_offset = sqlite3_column_int64(st, 19);
+}
+
+int64_t
+db_timed_from(const struct db_incident *inc)
+{
+	return db_press_trusted(inc) ? inc->pressed : inc->received;
+}
+
+int
+db_press_trusted(const struct db_incident *inc)
+{
+	return inc->board_offset_known && inc->pressed &&
+	    inc->board_offset >= -DB_CLOCK_TRUST_MS &&
+	    inc->board_offset <= DB_CLOCK_TRUST_MS &&
+	    inc->pressed <= inc->received + DB_CLOCK_TRUST_MS;
 }
 
 /* What db_incidents adds to the period's incident rows, read apart in one
@@ -401,10 +424,10 @@ db_incidents(struct db *db, const struct db_filter *f,
 	/* One range scan of the incidents; escalations and first
 	 * acknowledgers come from one range scan each (db_extra_read) and
 	 * are joined here by id: no lookup per incident in SQL. */
-	snprintf(sql, sizeof sql, "SELECT %s, (i.round > 0 OR i.step >= 2)"
+	snprintf(sql, sizeof sql, "SELECT %s, (i.round > 0 OR i.step >= 2), %s"
 	    " FROM incidents i WHERE i.received_at >= ?1 AND i.received_at < ?2"
 	    "%s ORDER BY i.received_at, i.id", f->brief ? DB_INC_COLS_BRIEF :
-	    DB_INC_COLS, w.sql);
+	    DB_INC_COLS, DB_OFFSET_COL(db), w.sql);
 	if (db_extra_read(db, f->from_ms, to, &x) < 0 ||
 	    sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
 		goto out;
@@ -486,19 +509,22 @@ db_incident_get(struct db *db, int64_t id, struct db_incident *out)
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sqlite3_prepare_v2(db->h, "SELECT " DB_INC_COLS ","
+	char sql[1024];
+
+	snprintf(sql, sizeof sql, "SELECT " DB_INC_COLS ","
 	    " (i.round > 0 OR i.step >= 2 OR EXISTS (SELECT 1 FROM pages p"
 	    " WHERE p.incident = i.id AND p.type = 'page' AND p.step >= 2)),"
-	    " (SELECT person FROM acks a WHERE a.incident = i.id"
+	    " %s, (SELECT person FROM acks a WHERE a.incident = i.id"
 	    " ORDER BY a.at, a.id LIMIT 1)"
-	    " FROM incidents i WHERE i.id = ?", -1, &st, NULL) != SQLITE_OK)
+	    " FROM incidents i WHERE i.id = ?", DB_OFFSET_COL(db));
+	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		db_incident_row(st, out);
 		out->escalated = sqlite3_column_int(st, 18) != 0;
-		db_text(st, 19, out->first_ack, sizeof out->first_ack);
+		db_text(st, 20, out->first_ack, sizeof out->first_ack);
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;

@@ -14,7 +14,7 @@
  * Older versions are read too: versions 1 to 3 lack only indexes (of
  * versions 2 and 4, so they answer the same, more slowly) and version 3's
  * columns of delivery attempts in pages, which no view needs. */
-#define DB_SCHEMA_VERSION 4
+#define DB_SCHEMA_VERSION 5
 
 struct db;
 
@@ -55,7 +55,21 @@ struct db_incident {
 	int escalated;			/* paged at step 2 or later, or in a
 					 * later round of the ladder */
 	char first_ack[PROTO_ID_MAX];	/* first to acknowledge; "" none */
+	int64_t board_offset;		/* the board's clock minus the hub's
+					   at the press, if board_offset_known */
+	int board_offset_known;
 };
+
+/* A board clock this close to the hub's makes its pressed_at a time to
+ * measure from (docs/PANICCTL.md, "From the press"). */
+#define DB_CLOCK_TRUST_MS	2000
+/* 1 if inc's pressed_at can be trusted: its board's clock was measured
+ * within DB_CLOCK_TRUST_MS of the hub's, and the press is not after its
+ * reception. Then the clerk's wait counts from the press. */
+int db_press_trusted(const struct db_incident *inc);
+/* Where the clerk's wait starts, for every figure: the press if trusted,
+ * else the hub's reception. */
+int64_t db_timed_from(const struct db_incident *inc);
 
 /* Call fn for each incident the filter selects, in the order the hub
  * received them. Stops when fn returns non-zero and returns that; 0 when

@@ -203,6 +203,26 @@ test_press_during_broker_outage(void **state)
 	    " incidents WHERE id = %s AND pressed_at < received_at", pg.incident));
 	assert_int_equal(h_sql_int(h, "hub.db", "SELECT count(*) FROM incidents"),
 	    1);
+	/* the board's clock was measured (its statuses): the press time is
+	 * trusted, and the wait at the desk during the outage is on record */
+	assert_int_equal(h_sql_int(h, "hub.db", "SELECT count(*) FROM incidents"
+	    " WHERE id = %s AND board_offset_ms BETWEEN -2000 AND 2000 AND"
+	    " received_at - pressed_at >= 2000", pg.incident), 1);
+	{
+		char *out;
+
+		assert_int_equal(FX_PC(h, &out, "incident", pg.incident, "-c",
+		    h_path(h, "hub.conf")), 0);
+		assert_non_null(strstr(out, " the hub's); reached the hub "));
+		free(out);
+		assert_int_equal(FX_PC(h, &out, "report", "-c",
+		    h_path(h, "hub.conf"), "--last", "1d"), 0);
+		assert_non_null(strstr(out, "times from the press where the "
+		    "board's clock was within 2 s of the hub's (1 of 1 "
+		    "incidents)"));
+		assert_non_null(strstr(out, "to hub med  to hub max"));
+		free(out);
+	}
 	/* its first send is not called a re-send */
 	assert_true(h_wait_log(h, "counterd", ": sent (held until"
 	    " connected)", 10));

@@ -81,7 +81,7 @@ group_setup(void **state)
 	    " supervisor = \"sup\"; backup = \"bak\"; },\n"
 	    "  { zone = \"B\"; " EDGE_ALL_WEEK " supervisor = \"sup\"; }\n",
 	    NULL) || (hub = fx_hub_start(h)) < 0 ||
-	    !h_wait_sql(h, "empty.db", 4, 5000,
+	    !h_wait_sql(h, "empty.db", 5, 5000,
 	    "PRAGMA user_version") ||
 	    h_kill(h, hub, SIGTERM) < 0) {
 		h_free(h);
@@ -200,11 +200,11 @@ test_empty_period(void **state)
 	    "2026-02-01 00:00 (Asia/Tokyo)"));
 	assert_non_null(strstr(out, "\nno incidents in this period\n"));
 	/* every configured counter has its row of zeros */
-	fx_expect_columns(out, "c03 ", line, sizeof line, c, 14);
+	fx_expect_columns(out, "c03 ", line, sizeof line, c, 16);
 	assert_string_equal(c[2], "0");
 	assert_string_equal(c[4], "-");
 	assert_non_null(fx_line_of(out, "r1 ", line, sizeof line));
-	fx_expect_columns(out, "all ", line, sizeof line, c, 13);
+	fx_expect_columns(out, "all ", line, sizeof line, c, 15);
 	assert_string_equal(c[1], "0");
 	free(out);
 
@@ -248,7 +248,7 @@ test_open_incidents(void **state)
 
 	assert_int_equal(FX_PC(h, &out, "report", "-c", h_path(h, "hub.conf"),
 	    "--db", db, "--last", "1d"), 0);
-	fx_expect_columns(out, "c03 ", line, sizeof line, c, 14);
+	fx_expect_columns(out, "c03 ", line, sizeof line, c, 16);
 	assert_string_equal(c[2], "3");		/* incidents */
 	assert_string_equal(c[3], "2");		/* acked */
 	assert_string_equal(c[4], "15.0s");	/* median of 10 s and 20 s */
@@ -265,7 +265,7 @@ test_open_incidents(void **state)
 	    "--db", db, "--last", "1d", "--scene-target", "1m",
 	    "--ack-target", "15s"), 0);
 	assert_non_null(strstr(out, "ack >15s"));
-	fx_expect_columns(out, "c03 ", line, sizeof line, c, 14);
+	fx_expect_columns(out, "c03 ", line, sizeof line, c, 16);
 	assert_string_equal(c[11], "2");
 	assert_string_equal(c[12], "3");
 	free(out);
@@ -323,23 +323,23 @@ test_time_zone_boundary(void **state)
 	assert_int_equal(FX_PC(h, &out, "report", "-c", h_path(h, "hub.conf"),
 	    "--db", db, "--from", "2026-11-30", "--to", "2026-12-01", "--by",
 	    "weekday"), 0);
-	fx_expect_columns(out, "Mon ", line, sizeof line, c, 13);
+	fx_expect_columns(out, "Mon ", line, sizeof line, c, 15);
 	assert_string_equal(c[1], "1");
-	fx_expect_columns(out, "Tue ", line, sizeof line, c, 13);
+	fx_expect_columns(out, "Tue ", line, sizeof line, c, 15);
 	assert_string_equal(c[1], "1");
-	fx_expect_columns(out, "Sun ", line, sizeof line, c, 13);
+	fx_expect_columns(out, "Sun ", line, sizeof line, c, 15);
 	assert_string_equal(c[1], "0");
 	free(out);
 
 	assert_int_equal(FX_PC(h, &out, "report", "-c", h_path(h, "hub.conf"),
 	    "--db", db, "--from", "2026-11-30", "--to", "2026-12-01", "--by",
 	    "hour"), 0);
-	fx_expect_columns(out, "23 ", line, sizeof line, c, 14);
+	fx_expect_columns(out, "23 ", line, sizeof line, c, 16);
 	assert_string_equal(c[1], "23:00–00:00");
 	assert_string_equal(c[2], "1");
-	fx_expect_columns(out, "00 ", line, sizeof line, c, 14);
+	fx_expect_columns(out, "00 ", line, sizeof line, c, 16);
 	assert_string_equal(c[2], "1");
-	fx_expect_columns(out, "14 ", line, sizeof line, c, 14);
+	fx_expect_columns(out, "14 ", line, sizeof line, c, 16);
 	assert_string_equal(c[2], "0");		/* not the UTC hour */
 	free(out);
 
@@ -347,7 +347,7 @@ test_time_zone_boundary(void **state)
 	assert_int_equal(FX_PC(h, &out, "report", "-c", h_path(h, "hub.conf"),
 	    "--db", db, "--from", "2026-11-30", "--to", "2026-12-01", "--by",
 	    "zone"), 0);
-	fx_expect_columns(out, "B ", line, sizeof line, c, 14);
+	fx_expect_columns(out, "B ", line, sizeof line, c, 16);
 	assert_string_equal(c[1], "相談室エリア");
 	assert_string_equal(c[2], "1");
 	free(out);
@@ -453,18 +453,35 @@ test_missing_foreign_newer_db(void **state)
 	free(out);
 
 	assert_non_null(fresh_db(h, "newer.db", db, sizeof db));
-	sql(db, "PRAGMA user_version = 5;");
+	sql(db, "PRAGMA user_version = 6;");
 	assert_int_equal(FX_PC(h, &out, "report", "-c", h_path(h, "hub.conf"),
 	    "--db", db), 1);
-	assert_non_null(strstr(out, "newer.db: schema version 5 is newer than "
-	    "this panicctl knows (4)"));
+	assert_non_null(strstr(out, "newer.db: schema version 6 is newer than "
+	    "this panicctl knows (5)"));
 	free(out);
 
-	/* a version-3 database (no indexes of version 4) is still read, a
-	 * version-2 one (no attempt columns in pages either), and a
-	 * version-1 one (no indexes of version 2 either) */
+	/* a version-4 database (no board clock offsets) is still read, its
+	 * times from the reception; a version-3 one (no indexes of version 4
+	 * either), a version-2 one (no attempt columns in pages either), and
+	 * a version-1 one (no indexes of version 2 either) */
+	assert_non_null(fresh_db(h, "v4.db", db, sizeof db));
+	incident(db, 1, "c03", "help", NULL, jst(2026, 11, 2, 10, 0, 0), 5000,
+	    -1, -1, NULL);
+	sql(db, "ALTER TABLE incidents DROP COLUMN board_offset_ms;"
+	    " PRAGMA user_version = 4;");
+	assert_int_equal(FX_PC(h, &out, "report", "-c", h_path(h, "hub.conf"),
+	    "--db", db, "--from", "2026-11-01", "--to", "2026-11-30"), 0);
+	assert_non_null(strstr(out, "(0 of 1 incidents), else from the hub's "
+	    "reception"));
+	free(out);
+	assert_int_equal(FX_PC(h, &out, "incident", "1", "-c",
+	    h_path(h, "hub.conf"), "--db", db), 0);
+	assert_non_null(strstr(out, "by the board's clock (not measured: times "
+	    "count from the reception)"));
+	free(out);
 	assert_non_null(fresh_db(h, "v3.db", db, sizeof db));
 	sql(db, "DROP INDEX pages_escalated; DROP INDEX acks_first;"
+	    " ALTER TABLE incidents DROP COLUMN board_offset_ms;"
 	    " PRAGMA user_version = 3;");
 	assert_int_equal(FX_PC(h, &out, "report", "-c", h_path(h, "hub.conf"),
 	    "--db", db), 0);
@@ -473,6 +490,7 @@ test_missing_foreign_newer_db(void **state)
 	sql(db, "DROP INDEX pages_escalated; DROP INDEX acks_first;"
 	    " ALTER TABLE pages DROP COLUMN detail; ALTER TABLE pages DROP"
 	    " COLUMN latency_ms; ALTER TABLE pages DROP COLUMN attempt;"
+	    " ALTER TABLE incidents DROP COLUMN board_offset_ms;"
 	    " PRAGMA user_version = 2;");
 	assert_int_equal(FX_PC(h, &out, "report", "-c", h_path(h, "hub.conf"),
 	    "--db", db), 0);
@@ -482,7 +500,8 @@ test_missing_foreign_newer_db(void **state)
 	    " DROP INDEX log_incident; DROP INDEX pages_escalated;"
 	    " DROP INDEX acks_first; ALTER TABLE pages DROP COLUMN detail;"
 	    " ALTER TABLE pages DROP COLUMN latency_ms; ALTER TABLE pages DROP"
-	    " COLUMN attempt; PRAGMA user_version = 1;");
+	    " COLUMN attempt; ALTER TABLE incidents DROP COLUMN"
+	    " board_offset_ms; PRAGMA user_version = 1;");
 	assert_int_equal(FX_PC(h, &out, "report", "-c", h_path(h, "hub.conf"),
 	    "--db", db), 0);
 	free(out);
@@ -596,12 +615,12 @@ test_report_credits(void **state)
 	assert_int_equal(FX_PC(h, &out, "report", "-c", h_path(h, "hub.conf"),
 	    "--db", db, "--from", "2026-12-07", "--to", "2026-12-07", "--by",
 	    "person"), 0);
-	fx_expect_columns(out, "sup ", line, sizeof line, c, 18);
+	fx_expect_columns(out, "sup ", line, sizeof line, c, 20);
 	assert_string_equal(c[3], "1");		/* first to ack: one */
 	assert_string_equal(c[15], "3");
 	assert_string_equal(c[16], "1");
 	assert_string_equal(c[17], "1");
-	fx_expect_columns(out, "bak ", line, sizeof line, c, 18);
+	fx_expect_columns(out, "bak ", line, sizeof line, c, 20);
 	assert_string_equal(c[3], "2");
 	assert_string_equal(c[15], "2");
 	assert_string_equal(c[16], "0");

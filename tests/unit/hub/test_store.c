@@ -465,6 +465,7 @@ test_migration_2(void **state)
 		    " ALTER TABLE pages DROP COLUMN latency_ms;"
 		    " ALTER TABLE pages DROP COLUMN attempt;"
 		    " DROP INDEX pages_escalated; DROP INDEX acks_first;"
+		    " ALTER TABLE incidents DROP COLUMN board_offset_ms;"
 		    " PRAGMA user_version = 1;");
 		if (!with_meta)
 			fx_exec(f, "DROP TABLE meta;");
@@ -518,7 +519,9 @@ test_migration_3(void **state)
 	fx_exec(f, "DROP INDEX pages_escalated; DROP INDEX acks_first;"
 	    " ALTER TABLE pages DROP COLUMN detail;"
 	    " ALTER TABLE pages DROP COLUMN latency_ms;"
-	    " ALTER TABLE pages DROP COLUMN attempt; PRAGMA user_version = 2;");
+	    " ALTER TABLE pages DROP COLUMN attempt;"
+	    " ALTER TABLE incidents DROP COLUMN board_offset_ms;"
+	    " PRAGMA user_version = 2;");
 	s = fx_open(f);
 	fx_query(f, "PRAGMA user_version", out, sizeof out);
 	assert_int_equal(atoi(out), STORE_SCHEMA_VERSION);
