@@ -73,6 +73,8 @@ struct web_ctx {
 	/* a refused form: what was typed goes back to the person */
 	char typed[WEB_BODY_MAX];
 	enum proto_category typed_category;
+	char nonce[ACKLINK_NONCE_LEN + 2];	/* the form's token, checked */
+	int64_t issued;
 };
 
 /* Why a form is refused, in both languages. */
@@ -339,17 +341,28 @@ web_origin_check(struct web_ctx *x)
 }
 
 /* The nonce was not used before, nor pushed out of memory: mark it. */
+/* 1 if the form token nonce (issued then) was used, or may have been
+ * (older than the oldest one remembered). */
+static int
+web_nonce_used(const struct web *w, const char *nonce, int64_t issued_s)
+{
+	if (issued_s <= w->evicted_s)
+		return 1;
+	for (unsigned i = 0; i < WEB_USED_MAX; i++)
+		if (strcmp(w->used[i].nonce, nonce) == 0)
+			return 1;
+	return 0;
+}
+
+/* Remember the nonce as used: only a form that acts uses it up. */
 static int
 web_nonce_take(struct web *w, const char *nonce, int64_t issued_s,
     int64_t now_s)
 {
 	struct web_used *u;
 
-	if (issued_s <= w->evicted_s)
+	if (web_nonce_used(w, nonce, issued_s))
 		return -1;
-	for (unsigned i = 0; i < WEB_USED_MAX; i++)
-		if (strcmp(w->used[i].nonce, nonce) == 0)
-			return -1;
 	u = &w->used[w->used_next];
 	if (u->nonce[0] && u->issued_s > now_s - WEB_FORM_TTL_S &&
 	    u->issued_s > w->evicted_s)
@@ -361,16 +374,18 @@ web_nonce_take(struct web *w, const char *nonce, int64_t issued_s,
 	return 0;
 }
 
-/* The form's token: issued for this link, recently, and not used. */
+/* The form's token: issued for this link, recently, and not used. It is
+ * used up (web_nonce_take) only when the form acts: a refused form can be
+ * corrected and sent again. */
 static enum MHD_Result
 web_check_token(struct web_ctx *x, const struct web_req *r, int *ok)
 {
-	char nonce[ACKLINK_NONCE_LEN + 2], t[16], tok[ACKLINK_MAC_LEN + 2];
+	char *nonce = x->nonce, t[16], tok[ACKLINK_MAC_LEN + 2];
 	int64_t issued = 0, now = clock_wall_ms() / 1000;
 	char *end;
 
 	*ok = 0;
-	if (web_form_get(r->body, r->len, "n", nonce, sizeof nonce) !=
+	if (web_form_get(r->body, r->len, "n", nonce, sizeof x->nonce) !=
 	    ACKLINK_NONCE_LEN ||
 	    web_form_get(r->body, r->len, "t", t, sizeof t) <= 0 ||
 	    (issued = strtoll(t, &end, 10), *end) ||
@@ -385,7 +400,8 @@ web_check_token(struct web_ctx *x, const struct web_req *r, int *ok)
 		return web_refuse_ctx(x, MHD_HTTP_FORBIDDEN, "form token "
 		    "expired", "画面の有効期限が切れました。リンクを開き直してください",
 		    "This form has expired: open the link again");
-	if (web_nonce_take(x->w, nonce, issued, now) < 0)
+	x->issued = issued;
+	if (web_nonce_used(x->w, nonce, issued))
 		return web_refuse_ctx(x, MHD_HTTP_CONFLICT, "form sent again "
 		    "(replayed); nothing changed", "この操作は送信済みです。"
 		    "何も変更していません", "This form was already sent; nothing "
@@ -515,6 +531,8 @@ web_post(struct web_ctx *x, const struct web_req *r)
 	if (web_already(x, rp.action))
 		return web_show(x, "既に記録されています。何も変更していません",
 		    "Already recorded; nothing was changed");
+	/* it acts: the token is used up, a replay is refused */
+	web_nonce_take(x->w, x->nonce, x->issued, clock_wall_ms() / 1000);
 	/* recorded as an answer (the timeline shows it) that came by link,
 	 * in the turn's transaction with what the engine makes of it */
 	web_tx(x->w);

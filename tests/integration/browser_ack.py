@@ -18,7 +18,9 @@ import os
 import sys
 
 from selenium import webdriver
-from selenium.common.exceptions import WebDriverException
+from selenium.common.exceptions import (NoSuchElementException,
+                                        StaleElementReferenceException,
+                                        WebDriverException)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
@@ -92,11 +94,18 @@ def browser(exe, profile):
 
 
 def tap(d, selector):
-    """A real click on the element; waits for the page it leads to."""
+    """A real click on the element; waits for the page it leads to. The
+    driver may lose the element while the page settles (a node id from a
+    moment before): the wait finds it again and clicks once it can."""
     old = d.find_element(By.TAG_NAME, "html")
-    el = WebDriverWait(d, WAIT_S).until(
-        ec.element_to_be_clickable((By.CSS_SELECTOR, selector)))
-    el.click()
+
+    def click(x):
+        x.find_element(By.CSS_SELECTOR, selector).click()
+        return True
+
+    WebDriverWait(d, WAIT_S, ignored_exceptions=(
+        StaleElementReferenceException, NoSuchElementException,
+        WebDriverException)).until(click)
     WebDriverWait(d, WAIT_S).until(ec.staleness_of(old))
     WebDriverWait(d, WAIT_S).until(
         lambda x: x.execute_script("return document.readyState") ==

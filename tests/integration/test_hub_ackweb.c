@@ -262,7 +262,7 @@ test_resolve_form_keeps_what_was_typed(void **state)
 {
 	struct web_t *t = *state;
 	struct proto_page pg = { 0 };
-	struct http_resp r, r2;
+	struct http_resp r, r2, first;
 	char form[256], *long_note = japanese(PROTO_NOTE_CHARS + 1);
 	char *note = japanese(400);
 	const char *path;
@@ -270,6 +270,7 @@ test_resolve_form_keeps_what_was_typed(void **state)
 	press_for_link(t, &pg);
 	path = path_of(t, pg.ack_url);
 	assert_int_equal(http_do(t->port, "GET", path, NULL, NULL, &r), 200);
+	assert_int_equal(http_do(t->port, "GET", path, NULL, NULL, &first), 200);
 	assert_non_null(strstr(r.body, "<option value=\"\" selected disabled>"));
 	assert_int_equal(count_of(r.body, " selected"), 1);
 	assert_non_null(strstr(r.body, "<meta http-equiv=\"refresh\""));
@@ -289,8 +290,9 @@ test_resolve_form_keeps_what_was_typed(void **state)
 	http_free(&r);
 	r = r2;
 
-	/* no category: refused, the note kept */
-	assert_int_equal(post_resolve(t, path, r.body, "", note, &r2), 422);
+	/* no category: refused, the note kept; a refused form did not use
+	 * up its token, so the first page's form still works */
+	assert_int_equal(post_resolve(t, path, first.body, "", note, &r2), 422);
 	assert_non_null(strstr(r2.body, "Choose a category"));
 	assert_non_null(strstr(r2.body, note));
 	assert_int_equal(h_sql_int(t->h, "hub.db", "SELECT count(*) FROM"
@@ -298,12 +300,15 @@ test_resolve_form_keeps_what_was_typed(void **state)
 	http_free(&r);
 	r = r2;
 
-	/* acknowledged: the page stops reloading itself */
-	form_of(r.body, "ack", form, sizeof form);
+	/* acknowledged with the first page's token at last: the page stops
+	 * reloading itself; that token is used up now */
+	form_of(first.body, "ack", form, sizeof form);
 	assert_int_equal(post(t, path, t->base, form, &r2), 200);
 	assert_null(strstr(r2.body, "http-equiv=\"refresh\""));
 	http_free(&r);
 	r = r2;
+	assert_int_equal(post(t, path, t->base, form, &r2), 409);
+	http_free(&r2);
 
 	/* 400 characters of Japanese, 1,200 bytes: recorded whole */
 	assert_int_equal(post_resolve(t, path, r.body, "harassment", note,
@@ -314,6 +319,7 @@ test_resolve_form_keeps_what_was_typed(void **state)
 	    " length(note) = 400 AND note = '%s'", pg.incident, note));
 	http_free(&r);
 	http_free(&r2);
+	http_free(&first);
 	free(note);
 	free(long_note);
 }
