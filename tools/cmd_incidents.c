@@ -236,6 +236,7 @@ struct timeline {
 	struct tl_entry *e;
 	size_t n, cap;
 	char on_scene_by[128];		/* who marked it, for the summary */
+	int max_step;			/* the highest step anyone was paged at */
 	int oom;
 };
 
@@ -296,6 +297,8 @@ tl_page(void *arg, const struct db_page *pg)
 
 	if (!e)
 		return -1;
+	if (page && pg->step > t->max_step)
+		t->max_step = pg->step;
 	if (page)
 		snprintf(e->detail, sizeof e->detail, "%s, step %d, %s: %s%s%s",
 		    ctl_person_name(t->x, pg->person), pg->step, pg->channel,
@@ -483,11 +486,12 @@ tl_header(const struct timeline *t)
 	    ctl_counter_label(t->x, inc->counter), inc->counter, inc->kind,
 	    inc->state);
 	if (k >= 0)
-		printf("  where:     %s%s%s (zone %s)\n", c->counters[k].floor,
-		    c->counters[k].floor[0] ? ", " : "",
-		    c->counters[k].location[0] ? c->counters[k].location :
-		    c->zones[c->counters[k].zone].name,
-		    c->zones[c->counters[k].zone].id);
+		printf("  where:     %s%s%s (zone %s%s%s)\n", c->counters[k].floor,
+		    c->counters[k].floor[0] && c->counters[k].location[0] ?
+		    ", " : "", c->counters[k].location,
+		    c->zones[c->counters[k].zone].id,
+		    c->zones[c->counters[k].zone].name[0] ? ", " : "",
+		    c->zones[c->counters[k].zone].name);
 	else
 		printf("  where:     counter not in %s\n", t->x->conf_path);
 	tl_press_line(inc);
@@ -501,9 +505,13 @@ tl_header(const struct timeline *t)
 		    ", from the hub's reception");
 	else
 		printf("  response:  not acknowledged\n");
-	printf("  needed:    %d responder%s; reached step %d%s\n", inc->needed,
-	    inc->needed == 1 ? "" : "s", inc->step, inc->round ?
-	    " in a later round" : "");
+	/* the step it ended at may be 1 again after a new round: say the
+	 * highest anyone was paged at, and how many rounds there were */
+	printf("  needed:    %d responder%s; reached step %d%s", inc->needed,
+	    inc->needed == 1 ? "" : "s", t->max_step > inc->step ?
+	    t->max_step : inc->step, inc->round ? "" : "\n");
+	if (inc->round)
+		printf(", in %d rounds of the ladder\n", inc->round + 1);
 	printf("  category:  %s\n", inc->category[0] ? inc->category : "-");
 	printf("  note:      %s\n", inc->note[0] ? inc->note : "-");
 	putchar('\n');

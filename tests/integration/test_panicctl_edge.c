@@ -627,6 +627,17 @@ test_report_credits(void **state)
 	assert_string_equal(c[17], "0");
 	free(out);
 
+	/* a call that went to step 3 and round 2, back at step 1 now: the
+	 * highest step and the rounds are said, and the zone by its name */
+	page(db, 1, "mgr", 3, "cancelled", t0 + 60005);
+	sql(db, "UPDATE incidents SET round = 1 WHERE id = 1;");
+	assert_int_equal(FX_PC(h, &out, "incident", "1", "-c",
+	    h_path(h, "hub.conf"), "--db", db), 0);
+	assert_non_null(strstr(out, "reached step 3, in 2 rounds of the "
+	    "ladder\n"));
+	assert_non_null(strstr(out, "(zone A, 窓口エリアA)"));
+	free(out);
+
 	/* sup away on 12-07, bak standing in: shift rows credit bak */
 	assert_non_null(edge_conf(h, "away.conf", "  { zone = \"A\"; "
 	    EDGE_ALL_WEEK " supervisor = \"sup\"; backup = \"mgr\"; },\n"
