@@ -28,6 +28,10 @@ int clock_timerfd_arm(int fd, int64_t due_ns);
  * (at least CLOCK_ISO_LEN bytes). Returns buf. */
 char *clock_iso_format(int64_t epoch_ms, char *buf);
 
+/* A duration as people read it: "4.3s", "2m00s", "1h05m", "2d03h"
+ * (negative with a "-"). Returns buf. */
+char *clock_fmt_duration(int64_t ms, char *buf, size_t size);
+
 /* Parse exactly "YYYY-MM-DDTHH:MM:SS.mmmZ" (the milliseconds optional) from
  * s of length len (not NUL-terminated). Returns 0 and sets *epoch_ms, or -1. */
 int clock_iso_parse(const char *s, size_t len, int64_t *epoch_ms);

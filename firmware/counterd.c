@@ -510,14 +510,14 @@ counterd_connected(struct counterd *d, int64_t now_ms)
 static void
 counterd_down(struct counterd *d, const struct mqtt_ev *ev, int64_t now_ms)
 {
-	int64_t retry = mqtt_timeout_ms(d->mqtt, now_ms);
+	char retry[32];
 
+	clock_fmt_duration(mqtt_timeout_ms(d->mqtt, now_ms), retry,
+	    sizeof retry);
 	if (ev->type == MQTT_EV_LOST || !d->down_logged)
-		log_warnx("mqtt: %s, retry in %lld ms", ev->detail,
-		    (long long)retry);
+		log_warnx("mqtt: %s, retry in %s", ev->detail, retry);
 	else
-		log_debug("mqtt: %s, retry in %lld ms", ev->detail,
-		    (long long)retry);
+		log_debug("mqtt: %s, retry in %s", ev->detail, retry);
 	d->down_logged = 1;
 	d->hb_at_ms = d->resend_at_ms = d->hub_wait_at_ms = -1;
 	outputs_connected(d->out, 0, now_ms);

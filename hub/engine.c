@@ -602,15 +602,17 @@ engine_restore_one(void *arg, const struct incident *inc)
 	struct hub *h = arg;
 	struct hub_inc *hi = engine_new(h);
 	int64_t now = clock_wall_ms();
+	char d[32];
 
 	if (!hi)
 		return -1;
 	hi->inc = *inc;
 	hi->restored = 1;
 	log_info("incident %" PRId64 ": restored at step %u, state %s, %s in "
-	    "%" PRId64 " ms (event %s)", inc->id, inc->step ? inc->step : 1,
+	    "%s (event %s)", inc->id, inc->step ? inc->step : 1,
 	    proto_istate_name(inc->state), incident_timer_name(inc->timer),
-	    inc->due_ms > now ? inc->due_ms - now : 0, inc->event);
+	    clock_fmt_duration(inc->due_ms > now ? inc->due_ms - now : 0, d,
+	    sizeof d), inc->event);
 	return 0;
 }
 

@@ -149,6 +149,8 @@ hubd_signal(struct hub *h, int sfd, int *quit, const char *path, int debug)
 static void
 hubd_mqtt_event(struct hub *h, struct mqtt_ev *ev)
 {
+	char retry[32];
+
 	switch (ev->type) {
 	case MQTT_EV_CONNECTED:
 		log_info("mqtt: connected to %s:%d", h->conf->broker.host,
@@ -171,8 +173,9 @@ hubd_mqtt_event(struct hub *h, struct mqtt_ev *ev)
 			h->broker_lost_mono_ms = clock_mono_ms();
 			h->broker_lost_wall_ms = clock_wall_ms();
 		}
-		log_warnx("mqtt: %s, retry in %lld ms", ev->detail,
-		    (long long)mqtt_timeout_ms(h->mqtt, clock_mono_ms()));
+		log_warnx("mqtt: %s, retry in %s", ev->detail,
+		    clock_fmt_duration(mqtt_timeout_ms(h->mqtt,
+		    clock_mono_ms()), retry, sizeof retry));
 		break;
 	case MQTT_EV_MESSAGE:
 		inbox_message(h, ev);

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "clock.h"
+
 /* What the desk and dashboards see; a change of any of it is a STATE. */
 struct incident_snap {
 	enum proto_istate state;
@@ -576,9 +578,11 @@ incident_reply(struct incident *inc, const struct proto_reply *rp,
 static void
 incident_on_scene_timeout(struct incident *inc, struct incident_ctx *cx)
 {
+	char d[32];
+
 	incident_act(cx, INC_ACT_NOTE, NULL, inc->step,
-	    "nobody on scene %d ms after the acknowledgement",
-	    cx->conf->on_scene_timeout_ms);
+	    "nobody on scene %s after the acknowledgement",
+	    clock_fmt_duration(cx->conf->on_scene_timeout_ms, d, sizeof d));
 	for (unsigned i = 0; i < inc->npeople; i++) {
 		struct incident_person *p = &inc->people[i];
 

@@ -158,7 +158,8 @@ nt_done(void *owner, const struct notify_result *r, void *arg)
 		wait = nt_backoff(n, ch, j->attempt);
 		j->state = NT_WAIT;
 		j->due_ms = now + wait;
-		snprintf(next, sizeof next, "retry in %" PRId64 " ms", wait);
+		snprintf(next, sizeof next, "retry in ");
+		clock_fmt_duration(wait, next + 9, sizeof next - 9);
 	} else if (!ok) {
 		snprintf(next, sizeof next, "%s", r->permanent ?
 		    "not retried" : "no more attempts");

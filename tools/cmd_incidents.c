@@ -10,6 +10,7 @@
 
 #include "ctl.h"
 #include "panicctl.h"
+#include "clock.h"
 #include "period.h"
 #include "table.h"
 
@@ -323,7 +324,7 @@ tl_ack(void *arg, const struct db_ack *a)
 		return -1;
 	snprintf(e->detail, sizeof e->detail, "%s, step %d, %s after the "
 	    "press was received", ctl_person_name(t->x, a->person), a->step,
-	    period_fmt_duration(a->at - t->inc->received, d, sizeof d));
+	    clock_fmt_duration(a->at - t->inc->received, d, sizeof d));
 	return 0;
 }
 
@@ -407,7 +408,7 @@ tl_milestones(struct timeline *t)
 		    (inc->flags & 0x10) ? (t->on_scene_by[0] ? "; arrival "
 		    "signalled at the counter; " : "arrival signalled at the "
 		    "counter; ") : t->on_scene_by[0] ? "; " : "",
-		    period_fmt_duration(inc->on_scene - inc->received, d,
+		    clock_fmt_duration(inc->on_scene - inc->received, d,
 		    sizeof d));
 	if (inc->resolved && (e = tl_add(t, inc->resolved, TL_END, "resolved",
 	    NULL)))
@@ -417,7 +418,7 @@ tl_milestones(struct timeline *t)
 	if (inc->closed && (e = tl_add(t, inc->closed, TL_END, "closed",
 	    NULL)))
 		snprintf(e->detail, sizeof e->detail, "%s after the press was "
-		    "received", period_fmt_duration(inc->closed - inc->received,
+		    "received", clock_fmt_duration(inc->closed - inc->received,
 		    d, sizeof d));
 }
 
@@ -470,7 +471,7 @@ tl_press_line(const struct db_incident *inc)
 		return;
 	}
 	printf("  pressed:   %s (board clock %s the hub's); reached the "
-	    "hub %s later\n", a, off, period_fmt_duration(inc->received >
+	    "hub %s later\n", a, off, clock_fmt_duration(inc->received >
 	    inc->pressed ? inc->received - inc->pressed : 0, d, sizeof d));
 }
 
@@ -499,7 +500,7 @@ tl_header(const struct timeline *t)
 	    sizeof a), c->timezone);
 	if (inc->acked)
 		printf("  response:  acknowledged after %s by %s (%s)%s\n",
-		    period_fmt_duration(inc->acked - db_timed_from(inc), d, sizeof d),
+		    clock_fmt_duration(inc->acked - db_timed_from(inc), d, sizeof d),
 		    inc->first_ack, ctl_person_name(t->x, inc->first_ack),
 		    db_press_trusted(inc) ? ", from the press" :
 		    ", from the hub's reception");

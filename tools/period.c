@@ -331,31 +331,6 @@ period_fmt_min(int64_t ms, char *buf, size_t size)
 	return buf;
 }
 
-char *
-period_fmt_duration(int64_t ms, char *buf, size_t size)
-{
-	const char *sign = "";
-	int64_t s;
-
-	if (ms < 0) {
-		sign = "-";
-		ms = -ms;
-	}
-	s = (ms + 500) / 1000;
-	if (ms < 59950)
-		snprintf(buf, size, "%s%.1fs", sign, (double)ms / 1000.0);
-	else if (s < 3600)
-		snprintf(buf, size, "%s%lldm%02llds", sign, (long long)(s / 60),
-		    (long long)(s % 60));
-	else if (s < 86400)
-		snprintf(buf, size, "%s%lldh%02lldm", sign,
-		    (long long)(s / 3600), (long long)(s / 60 % 60));
-	else
-		snprintf(buf, size, "%s%lldd%02lldh", sign,
-		    (long long)(s / 86400), (long long)(s / 3600 % 24));
-	return buf;
-}
-
 const char *
 period_day_name(int wday)
 {

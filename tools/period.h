@@ -59,9 +59,6 @@ int period_local(int64_t ms, struct period_local *out);
 char *period_fmt(int64_t ms, int with_ms, char *buf, size_t size);
 /* "YYYY-MM-DD HH:MM" in local time. Returns buf. */
 char *period_fmt_min(int64_t ms, char *buf, size_t size);
-/* A duration for people: "0.8s", "14.2s", "1m52s", "2h05m", "3d04h".
- * Returns buf. */
-char *period_fmt_duration(int64_t ms, char *buf, size_t size);
 
 /* "Mon".."Sun" for wday 0 = Sunday .. 6. */
 const char *period_day_name(int wday);

@@ -258,7 +258,7 @@ tab_text(const struct tab_cell *c, char *buf, size_t size)
 		snprintf(buf, size, "%lld", (long long)c->i);
 		return buf;
 	case TAB_MS:
-		return period_fmt_duration(c->i, buf, size);
+		return clock_fmt_duration(c->i, buf, size);
 	case TAB_TIME:
 	case TAB_TIME_MS:
 		return period_fmt(c->i, c->type == TAB_TIME_MS, buf, size);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "period.h"
 
 static int64_t
@@ -230,7 +231,7 @@ test_local_and_display(void **state)
 	assert_int_equal(l.wday, 2);
 	assert_int_equal(l.hour, 0);
 	for (size_t i = 0; i < sizeof durations / sizeof *durations; i++)
-		assert_string_equal(period_fmt_duration(durations[i].ms, buf,
+		assert_string_equal(clock_fmt_duration(durations[i].ms, buf,
 		    sizeof buf), durations[i].text);
 	assert_string_equal(period_day_name(0), "Sun");
 	assert_string_equal(period_day_name(6), "Sat");
