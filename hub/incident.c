@@ -198,8 +198,40 @@ incident_page(struct incident *inc, struct incident_ctx *cx,
 	incident_act(cx, INC_ACT_PAGE, p->id, inc->step, "%s", why);
 }
 
+/* A shift may have changed since the press: the earlier steps' targets,
+ * resolved now, may name someone who came on duty since (the supervisor
+ * after a hand-over) and was never paged for this call. Page them too,
+ * rather than let the ladder go on without them. Returns how many. */
+static unsigned
+incident_page_on_duty(struct incident *inc, struct incident_ctx *cx)
+{
+	const struct hub_conf *c = cx->conf;
+	const struct conf_policy *pol = conf_policy_for(c, inc->kind);
+	struct rules_people ppl;
+	unsigned n = 0;
+
+	for (uint32_t j = 1; j < inc->step && j <= pol->nsteps; j++) {
+		rules_targets(c, conf_counter_find(c, inc->counter),
+		    &pol->steps[j - 1], &cx->when, &ppl);
+		if (ppl.fallback)
+			continue;
+		for (unsigned i = 0; i < ppl.n; i++) {
+			struct incident_person *p = incident_person_get(inc,
+			    c->people[ppl.idx[i]].id);
+
+			if (!p || p->paged_ms || (p->flags & (INC_P_ACKED |
+			    INC_P_DECLINED)))
+				continue;
+			incident_page(inc, cx, p, "on duty since the press");
+			n++;
+		}
+	}
+	return n;
+}
+
 /* Page everyone the current step names who has not acknowledged, declined
- * this round, or been paged in this very input. Returns how many. */
+ * this round, or been paged in this very input, and whoever came on duty
+ * for an earlier step since. Returns how many. */
 static unsigned
 incident_page_step(struct incident *inc, struct incident_ctx *cx,
     const char *why)
@@ -230,7 +262,7 @@ incident_page_step(struct incident *inc, struct incident_ctx *cx,
 		incident_page(inc, cx, p, ppl.fallback ? "fallback" : why);
 		n++;
 	}
-	return n;
+	return n + incident_page_on_duty(inc, cx);
 }
 
 /* 1 on the last step of the last round. */

@@ -519,6 +519,26 @@ test_unknown_counter_fallback(void **state)
 	assert_true(f->inc.flags & INC_F_FALLBACK);
 }
 
+/* A ladder across a hand-over: pressed at 11:59 (sato on duty, tanaka
+ * backup), nobody answers; at 12:00 the lunch shift (tanaka, backup
+ * suzuki) takes over. Step 2 fires then: the backup on duty now, and the
+ * supervisor who came on duty since — never paged for this call — too.
+ * Nobody on duty changes at step 3: nobody extra. */
+static void
+test_ladder_across_hand_over(void **state)
+{
+	struct fx *f = *state;
+
+	f->minute = 11 * 60 + 59;
+	fx_press(f, 0, "c03", PROTO_KIND_HELP, 1, 0);
+	assert_string_equal(fx_acts(f), "note; page sato 1; state");
+	fx_timer(f);				/* 12:00 */
+	assert_string_equal(fx_acts(f), "page suzuki 2; page tanaka 2; state");
+	assert_string_equal(f->cx.acts[1].text, "on duty since the press");
+	fx_timer(f);				/* 12:01 */
+	assert_string_equal(fx_acts(f), "page boss 3; state");
+}
+
 int
 main(void)
 {
@@ -526,6 +546,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_open_pages_supervisor),
 		T(test_ladder_repeats_then_never_stops),
+		T(test_ladder_across_hand_over),
 		T(test_ack_stops_paging),
 		T(test_two_responders),
 		T(test_decline_moves_on_at_once),
