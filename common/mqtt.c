@@ -50,6 +50,8 @@ struct mqtt {
 	int will_qos, will_retained, has_will;
 	int keepalive_s, clean_session, max_inflight;
 	int backoff_min_ms, backoff_max_ms, backoff_ms;
+	int urgent_ms;			/* mqtt_urgent: retries at most this
+					   far apart, 0: off */
 
 	/* touched by the loop thread only */
 	int connected, connecting;
@@ -636,8 +638,10 @@ mqtt__random(void)
 static void
 mqtt__schedule_retry(struct mqtt *m)
 {
-	int64_t jitter = m->backoff_ms / 5;
-	int64_t delay = m->backoff_ms;
+	int64_t base = m->urgent_ms && m->urgent_ms < m->backoff_ms ?
+	    m->urgent_ms : m->backoff_ms;
+	int64_t jitter = base / 5;
+	int64_t delay = base;
 
 	if (jitter > 0)
 		delay += (int64_t)(mqtt__random() % (uint64_t)(2 * jitter + 1)) -
@@ -729,6 +733,19 @@ mqtt_ev_release(struct mqtt_ev *ev)
 	free(ev->payload);
 	ev->topic = NULL;
 	ev->payload = NULL;
+}
+
+void
+mqtt_urgent(struct mqtt *m, int max_ms)
+{
+	int64_t now;
+
+	m->urgent_ms = max_ms > 0 ? max_ms : 0;
+	if (!m->urgent_ms || m->retry_at_ms < 0)
+		return;
+	now = clock_mono_ms();
+	if (m->retry_at_ms > now + m->urgent_ms)
+		m->retry_at_ms = now + m->urgent_ms;
 }
 
 int64_t

@@ -103,6 +103,12 @@ int mqtt_publish(struct mqtt *m, const char *topic, const void *payload,
 int mqtt_next(struct mqtt *m, struct mqtt_ev *ev);
 void mqtt_ev_release(struct mqtt_ev *ev);
 
+/* While max_ms > 0, reconnect attempts come at most max_ms apart, however
+ * long the outage (a board holding a press must not sit out a long
+ * back-off once the broker is back); a later attempt already scheduled is
+ * brought forward. 0: the normal back-off again. Cheap to call often. */
+void mqtt_urgent(struct mqtt *m, int max_ms);
+
 /* Milliseconds until mqtt_service() must run (a reconnect), or -1. */
 int64_t mqtt_timeout_ms(const struct mqtt *m, int64_t now_ms);
 /* Run due work (a scheduled reconnect). */

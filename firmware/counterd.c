@@ -34,6 +34,8 @@
 #define NS_PER_MS		1000000LL
 #define TOKENS_MAX		16	/* publishes whose PUBACK we log by id */
 #define OUTBOX_RETRY_MS		30000	/* memory only: try the file again */
+#define RECONNECT_URGENT_MS	1000	/* presses waiting: reconnect tries
+					   at most this far apart */
 #define HUB_STATUS_WAIT_MS	5000	/* connected: the retained hub status
 					   comes with the subscription */
 
@@ -787,6 +789,9 @@ counterd_arm(struct counterd *d)
 		next = counterd_min(next, d->ob_retry_at_ms * NS_PER_MS);
 	if (d->hub_wait_at_ms >= 0)
 		next = counterd_min(next, d->hub_wait_at_ms * NS_PER_MS);
+	/* a press waiting for the broker must not sit out a long back-off
+	 * once it is back */
+	mqtt_urgent(d->mqtt, outbox_count(d->ob) ? RECONNECT_URGENT_MS : 0);
 	if ((t = mqtt_timeout_ms(d->mqtt, now_ms)) >= 0)
 		next = counterd_min(next, (now_ms + t) * NS_PER_MS);
 	if (clock_timerfd_arm(d->pfd[PFD_TIMER].fd, next) < 0)

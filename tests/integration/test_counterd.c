@@ -324,6 +324,48 @@ test_no_hub_status_not_ready(void **state)
 	assert_true(h_wait_file(h, "c1.sock.outputs", "desk 0 pattern=idle", 5000));
 }
 
+/* A press waiting for the broker: the board tries to reconnect at most a
+ * second apart however long the outage, so the press goes out soon after
+ * the broker is back (with nothing waiting the back-off grows to 5 s). */
+static void
+test_press_waiting_keeps_reconnects_short(void **state)
+{
+	struct harness *h = *state;
+	char *log, *p;
+	int tries = 0;
+	double longest = 0;
+
+	assert_true(fx_counter_start(h, "c1") > 0);
+	h_broker_stop(h);
+	assert_true(h_wait_file(h, "c1.sock.outputs", "desk 1 pattern=offline", 10000));
+	h_pump(h, 3000);		/* the back-off has grown meanwhile */
+	assert_int_equal(fx_press(h, "c1", 50), 0);
+	assert_true(h_wait_log(h, "counterd", "queued until connected", 5000));
+	h_write(h, "mark", "%s", "");
+	log = h_read(h, "counterd.log");
+	assert_non_null(log);
+	p = strstr(log, "queued until connected");
+	assert_non_null(p);
+	free(log);
+	h_pump(h, 6000);
+	log = h_read(h, "counterd.log");
+	assert_non_null(log);
+	p = strstr(log, "queued until connected");
+	for (p = p ? strstr(p, "retry in ") : NULL; p;
+	    p = strstr(p + 1, "retry in ")) {
+		double v = atof(p + 9);
+
+		tries++;
+		if (v > longest)
+			longest = v;
+	}
+	free(log);
+	if (tries < 4 || longest > 1.25)
+		fail_msg("%d retries after the press, the longest %.1f s apart "
+		    "(want at least 4, none over 1.2 s)", tries, longest);
+	assert_int_equal(h_broker_start(h), 0);
+}
+
 /* The fixture's board with the test playing the hub, online. */
 static int
 prepare_playing_hub(struct harness *h)
@@ -353,6 +395,7 @@ main(void)
 		T(test_bad_config_names_file_line_key),
 		T(test_hub_offline_desk_not_ready),
 		T(test_no_hub_status_not_ready),
+		T(test_press_waiting_keeps_reconnects_short),
 	};
 #undef T
 
