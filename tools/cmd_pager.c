@@ -110,6 +110,26 @@ pager_tty_raw(void)
 	return 0;
 }
 
+/* Emergencies stand out on a colour terminal (white on red), unless
+ * NO_COLOR is set; in a pipe or a file the words "EMERGENCY !!" do. */
+static int pager_colour;
+
+static void
+pager_vsay(int alarm, const char *fmt, va_list ap)
+{
+	struct period_local l;
+
+	if (period_local(clock_wall_ms(), &l) == 0)
+		printf("%02d:%02d:%02d  ", l.hour, l.minute % 60, l.sec);
+	if (alarm && pager_colour)
+		fputs("\033[1;37;41m", stdout);
+	vprintf(fmt, ap);
+	if (alarm && pager_colour)
+		fputs("\033[0m", stdout);
+	putchar('\n');
+	fflush(stdout);
+}
+
 /* A line of the console: the local time, then the text. */
 static void
 pager_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -117,16 +137,26 @@ pager_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void
 pager_say(const char *fmt, ...)
 {
-	struct period_local l;
 	va_list ap;
 
-	if (period_local(clock_wall_ms(), &l) == 0)
-		printf("%02d:%02d:%02d  ", l.hour, l.minute % 60, l.sec);
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	pager_vsay(0, fmt, ap);
 	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
+}
+
+/* The same, highlighted when alarm (an emergency). */
+static void
+pager_say_alarm(int alarm, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+pager_say_alarm(int alarm, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	pager_vsay(alarm, fmt, ap);
+	va_end(ap);
 }
 
 static void
@@ -206,7 +236,8 @@ pager_page(struct pager *p, const struct proto_page *pg)
 	in->done = 0;
 	if (in->state == PROTO_IST_CLOSED)
 		in->state = PROTO_IST_PAGING;
-	pager_say("PAGE #%s %s%s at %s%s%s, step %u, %u of %u acknowledged%s",
+	pager_say_alarm(pg->kind == PROTO_KIND_EMERGENCY,
+	    "PAGE #%s %s%s at %s%s%s, step %u, %u of %u acknowledged%s",
 	    pg->incident, pg->kind == PROTO_KIND_EMERGENCY ? "EMERGENCY" :
 	    proto_kind_name(pg->kind), pg->kind == PROTO_KIND_EMERGENCY ?
 	    " !!" : "", in->label, pg->location[0] ? " — " : "",
@@ -259,7 +290,9 @@ pager_incident(struct pager *p, const char *id, const char *payload,
 		for (unsigned i = 0; i < pi.nresponders; i++)
 			snprintf(who + strlen(who), sizeof who - strlen(who),
 			    "%s%s", i ? ", " : "", pi.responders[i]);
-		pager_say("#%s %s %s: %s, step %u, %u of %u acknowledged%s%s",
+		pager_say_alarm(pi.kind == PROTO_KIND_EMERGENCY &&
+		    pi.state < PROTO_IST_RESOLVED,
+		    "#%s %s %s: %s, step %u, %u of %u acknowledged%s%s",
 		    id, proto_kind_name(pi.kind), in->label,
 		    proto_istate_name(pi.state), pi.step, pi.acks, pi.needed,
 		    who[0] ? " by " : "", who);
@@ -375,6 +408,30 @@ pager_category_parse(const char *s)
 
 /* ---- a terminal: one key at a time ------------------------------------ */
 
+/* The next open incident becomes the current one. */
+static void
+pager_next(struct pager *p, struct pager_inc *in)
+{
+	for (unsigned i = 0; i < p->ninc; i++) {
+		struct pager_inc *c = &p->inc[(unsigned)(in ?
+		    in - p->inc + 1 + i : i) % p->ninc];
+
+		if (!c->done && c != in) {
+			c->paged = 1;
+			c->seen_ms = clock_mono_ms();
+			pager_say("current: #%s %s %s", c->id,
+			    proto_kind_name(c->kind), c->label);
+			return;
+		}
+	}
+	if (in && !in->done)
+		pager_say("#%s %s %s is the only open incident, and the "
+		    "current one", in->id, proto_kind_name(in->kind),
+		    in->label);
+	else
+		pager_say("no open incident");
+}
+
 static void
 pager_key_action(struct pager *p, int key)
 {
@@ -387,20 +444,7 @@ pager_key_action(struct pager *p, int key)
 		return;
 	}
 	if (key == 'n') {
-		/* the next open incident becomes the current one */
-		for (unsigned i = 0; i < p->ninc; i++) {
-			struct pager_inc *c = &p->inc[(unsigned)(in ?
-			    in - p->inc + 1 + i : i) % p->ninc];
-
-			if (!c->done && c != in) {
-				c->paged = 1;
-				c->seen_ms = clock_mono_ms();
-				pager_say("current: #%s %s %s", c->id,
-				    proto_kind_name(c->kind), c->label);
-				return;
-			}
-		}
-		pager_say("no other open incident");
+		pager_next(p, in);
 		return;
 	}
 	if (!a || !key) {
@@ -521,6 +565,10 @@ pager_command(struct pager *p, char *line)
 		p->quit = 1;
 		return;
 	}
+	if (!strcmp(verb, "n") || !strcmp(verb, "next")) {
+		pager_next(p, pager_current(p));
+		return;
+	}
 	if (!strcmp(verb, "a") || !strcmp(verb, "ack"))
 		a = PROTO_ACTION_ACK;
 	else if (!strcmp(verb, "d") || !strcmp(verb, "decline"))
@@ -532,7 +580,7 @@ pager_command(struct pager *p, char *line)
 		a = PROTO_ACTION_RESOLVE;
 	else {
 		pager_say("unknown command \"%s\": a, d, s, r CATEGORY [NOTE], "
-		    "q; each may name an incident as #ID", verb);
+		    "n, q; each may name an incident as #ID", verb);
 		return;
 	}
 	arg = strtok_r(NULL, " \t", &save);
@@ -748,6 +796,8 @@ cmd_pager(int argc, char **argv)
 	if (ctl_open(&p.x, 0) < 0 || pager_start(&p, argv[optind]) < 0)
 		goto out;
 	p.tty = isatty(STDIN_FILENO);
+	pager_colour = isatty(STDOUT_FILENO) && !getenv("NO_COLOR") &&
+	    (!getenv("TERM") || strcmp(getenv("TERM"), "dumb") != 0);
 	if (p.tty && pager_tty_raw() < 0) {
 		ctl_err(&p.x, "terminal: %s", strerror(errno));
 		goto out;

@@ -470,6 +470,12 @@ test_pager_console(void **state)
 	snprintf(cmd, sizeof cmd, "#%s help 1番窓口: paging, step 1", w->open);
 	assert_true(h_wait_log(h, "pager", cmd, 5000));
 
+	/* "n" with one open incident says so, not "no other" */
+	assert_int_equal(write(feed, "n\n", 2), 2);
+	snprintf(cmd, sizeof cmd, "#%s help 1番窓口 is the only open incident, "
+	    "and the current one", w->open);
+	assert_true(h_wait_log(h, "pager", cmd, 5000));
+
 	/* the open one: acknowledge, on scene, resolve with a note */
 	assert_int_equal(write(feed, "a\n", 2), 2);
 	assert_true(h_wait_sql(h, "hub.db", 1, 5000, "SELECT count(*) FROM acks"
