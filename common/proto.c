@@ -588,6 +588,7 @@ static const struct proto__field proto__feedback_f[] = {
 	F_EVID(feedback, event, "event", FB_R, 0),
 	F_ID(feedback, incident, "incident", FB_S, FB_R),
 	F_BOOL(feedback, duplicate, "duplicate", 0, FB_R),
+	F_BOOL(feedback, provisional, "provisional", 0, FB_R),
 	F_ENUM(feedback, state, "state", proto__istates, T_ALL | T_DEP, 0),
 	F_ENUM(feedback, kind, "kind", proto__kinds, T_ALL | T_DEP, 0),
 	F_U32(feedback, acks, "acks", 0, T_ALL | T_DEP, 0, UINT32_MAX, U32_ANY),
@@ -648,6 +649,11 @@ static const struct proto__field proto__hub_status_f[] = {
 	F_ID(hub_status, site, "site", T_ALL, 0),
 	F_TEXT(hub_status, version, "version", 0, T_ALL),
 	F_TIME(hub_status, at_ms, "at", 0, T_ALL),
+	F_BOOL(hub_status, store_failing, "store_failing", 0, T_ALL),
+	F_U32(hub_status, failed_commits, "failed_commits", 0, T_ALL, 0,
+	    UINT32_MAX, U32_ANY),
+	F_BOOL(hub_status, reload_refused, "reload_refused", 0, T_ALL),
+	F_TEXT(hub_status, reload_error, "reload_error", 0, T_ALL),
 };
 
 static const struct proto__field proto__maint_f[] = {

@@ -189,6 +189,9 @@ struct proto_feedback {
 	char event[PROTO_EVENT_ID_MAX];	/* receipt: the event; state: "" */
 	char incident[PROTO_ID_MAX];	/* "" if the event opened none */
 	int duplicate;			/* receipt: seen before */
+	int provisional;		/* receipt: paged, but the hub could
+					   not store it yet: keep the event and
+					   send it again until a plain one */
 	enum proto_istate state;	/* state of the incident */
 	enum proto_kind kind;		/* incident kind (severity) */
 	uint32_t acks;			/* responders acknowledged */
@@ -270,6 +273,11 @@ struct proto_hub_status {
 	char site[PROTO_ID_MAX];
 	char version[PROTO_ID_MAX];
 	int64_t at_ms;			/* 0 in the Will */
+	/* health: what a hub that is up may still be failing at */
+	int store_failing;		/* its commits fail (a full disk) */
+	uint32_t failed_commits;	/* since it started */
+	int reload_refused;		/* the last reload was refused */
+	char reload_error[PROTO_TEXT_MAX];	/* and why */
 };
 
 int proto_encode_hub_status(const struct proto_hub_status *hs, char *buf,

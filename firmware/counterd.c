@@ -528,7 +528,18 @@ counterd_down(struct counterd *d, const struct mqtt_ev *ev, int64_t now_ms)
 static void
 counterd_receipt(struct counterd *d, const struct proto_feedback *fb)
 {
-	int r = outbox_ack(d->ob, fb->event);
+	int r;
+
+	/* the hub paged it but could not store it: the desk may show that
+	 * help is being called, but the press stays here and is sent again
+	 * until a plain receipt says it is safe */
+	if (fb->provisional) {
+		log_warnx("event %s: provisional receipt, incident %s: the hub "
+		    "paged it but cannot store it yet; kept and sent again",
+		    fb->event, fb->incident[0] ? fb->incident : "none");
+		return;
+	}
+	r = outbox_ack(d->ob, fb->event);
 
 	if (r < 0)
 		log_warnx("event %s: outbox: cannot remove", fb->event);

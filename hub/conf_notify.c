@@ -302,13 +302,14 @@ conf_read_channel(struct hub_conf *c, const config_setting_t *g, char *err,
 
 	if (cfg_apply(g, conf_channel_knobs, ch, c->file, err, errlen) < 0)
 		return -1;
-	/* "pager" names the pager topic in notify lists, "broker" the
-	 * hub's link in maintenance alerts */
-	if (strcmp(ch->name, "pager") == 0 || strcmp(ch->name, "broker") == 0)
+	/* "pager" names the pager topic in notify lists, "broker" and
+	 * "store" the hub's link and database in maintenance alerts */
+	if (strcmp(ch->name, "pager") == 0 || strcmp(ch->name, "broker") == 0 ||
+	    strcmp(ch->name, "store") == 0)
 		return cfg_fail(err, errlen, config_setting_get_member(g, "name"),
 		    c->file, "reserved name for the %s: channel \"%s\"",
-		    ch->name[0] == 'p' ? "MQTT pager" : "hub's broker link",
-		    ch->name);
+		    ch->name[0] == 'p' ? "MQTT pager" : ch->name[0] == 'b' ?
+		    "hub's broker link" : "hub's database", ch->name);
 	if (conf_channel_find(c, ch->name) >= 0)
 		return cfg_fail(err, errlen, config_setting_get_member(g, "name"),
 		    c->file, "duplicate channel \"%s\"", ch->name);

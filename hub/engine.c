@@ -520,14 +520,46 @@ engine_rewrite(struct hub *h)
 	}
 }
 
-/* The commit failed and rolled back: nothing of this turn is stored. */
+void
+engine_store_health(struct hub *h, int failing)
+{
+	struct proto_maint mt;
+
+	if (h->store_failing == failing)
+		return;
+	h->store_failing = failing;
+	if (mqtt_is_connected(h->mqtt))
+		outbox_hub_status(h, 1);
+	memset(&mt, 0, sizeof mt);
+	mt.type = failing ? PROTO_MAINT_ALERT : PROTO_MAINT_NOTICE;
+	snprintf(mt.channel, sizeof mt.channel, "store");
+	snprintf(mt.label, sizeof mt.label, "hub database");
+	snprintf(mt.reason, sizeof mt.reason, "%s", failing ?
+	    "the hub cannot write its database (a full or failing disk?): "
+	    "calls are still paged, but not recorded until it can" :
+	    "the hub writes its database again; what it held is recorded");
+	mt.at_ms = clock_wall_ms();
+	log_warnx("store: maintenance %s: %s", failing ? "alert" : "notice",
+	    mt.reason);
+	outbox_maint(h, &mt);
+}
+
+/* The commit failed and rolled back: nothing of this turn is stored. The
+ * calls were paged all the same: the boards get a provisional receipt,
+ * which shows the desk that help is being called and stops the sounder,
+ * but keeps the press in their outbox until a commit stores it. */
 static void
 engine_failed(struct hub *h)
 {
 	h->stats.failed_commits++;
-	log_warnx("store: %s; %u receipts held back, writing again in %d ms",
+	log_warnx("store: %s; %u provisional receipts, writing again in %d ms",
 	    store_errmsg(h->store), h->nreceipts, HUB_RETRY_MS);
+	for (unsigned i = 0; i < h->nreceipts; i++) {
+		h->receipts[i].provisional = 1;
+		outbox_feedback(h, h->receipt_counter[i], &h->receipts[i]);
+	}
 	h->nreceipts = 0;
+	engine_store_health(h, 1);
 	for (struct hub_inc *hi = h->incidents; hi; hi = hi->next) {
 		if (hi->saved)
 			hi->unsaved = 1;
@@ -574,6 +606,7 @@ engine_commit(struct hub *h)
 		return;
 	}
 	engine_committed(h);
+	engine_store_health(h, 0);
 	/* keep ids reserved ahead, committed before they are used: at least
 	 * a whole turn's worth (hub.h) at the start of the next turn */
 	if (h->ids_reserved - h->next_id + 1 < HUB_MSGS_PER_TURN)

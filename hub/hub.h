@@ -140,6 +140,11 @@ struct hub {
 	int64_t stale_from, stale_to;	/* ids a dead hub may have published
 					   but never stored */
 	int connected_once;		/* incident timers wait for it */
+	/* health, part of the hub's status (outbox_hub_status) */
+	int store_failing;		/* the last commit failed */
+	int reload_refused;		/* the last SIGHUP's file was refused */
+	char reload_error[PROTO_TEXT_MAX];
+	int64_t online_since_ms;	/* the status's "at": this connect */
 	int64_t broker_lost_mono_ms;	/* connection lost at, 0: connected
 					   or never connected */
 	int64_t broker_lost_wall_ms;
@@ -173,6 +178,10 @@ struct hub {
 };
 
 /* ---- engine.c: incidents from events, replies and timers ------------- */
+
+/* The store failing (a commit failed) or well again: the hub's status says
+ * so, and the facility role is told once each way. */
+void engine_store_health(struct hub *h, int failing);
 
 /* Reserve incident ids ahead (committed) and load open incidents from the
  * store; their timers wait for engine_connected. 0 or -1. */

@@ -97,6 +97,33 @@ hubd_warn_print(void *ctx, const char *msg)
 	fprintf(ctx, "warning: %s\n", msg);
 }
 
+/* A refused reload leaves the hub on its old rules: its status says so
+ * (panicctl status shows it) until a reload is taken. error NULL: taken. */
+static void
+hubd_reload_outcome(struct hub *h, const char *error)
+{
+	int was = h->reload_refused;
+	size_t n;
+
+	h->reload_refused = error != NULL;
+	snprintf(h->reload_error, sizeof h->reload_error, "%s",
+	    error ? error : "");
+	/* cut short, it must still be whole UTF-8 to go on the wire: drop
+	 * a last character whose bytes did not all fit */
+	n = strlen(h->reload_error);
+	if (error && n < strlen(error)) {
+		size_t k = n;
+
+		while (k > 0 && ((unsigned char)h->reload_error[k - 1] & 0xc0) ==
+		    0x80)
+			k--;
+		if (k > 0 && ((unsigned char)h->reload_error[k - 1] & 0x80))
+			h->reload_error[k - 1] = '\0';
+	}
+	if ((was || error) && mqtt_is_connected(h->mqtt))
+		outbox_hub_status(h, 1);
+}
+
 static void
 hubd_reload(struct hub *h, const char *path, int debug)
 {
@@ -107,7 +134,7 @@ hubd_reload(struct hub *h, const char *path, int debug)
 	/* with its secrets: the broker section is compared whole below */
 	if (!n) {
 		log_warnx("reload refused, old rules kept: %s", err);
-		conf_free(n);
+		hubd_reload_outcome(h, err);
 		return;
 	}
 	/* The time zone is set in the environment once, before Paho's
@@ -122,10 +149,13 @@ hubd_reload(struct hub *h, const char *path, int debug)
 		    "timezone, database, broker and web listen/port need a "
 		    "restart");
 		conf_free(n);
+		hubd_reload_outcome(h, "site, topic_prefix, timezone, database,"
+		    " broker and web listen/port need a restart");
 		return;
 	}
 	conf_free(h->conf);
 	h->conf = n;
+	hubd_reload_outcome(h, NULL);
 	log_init("hubd", hubd_level(n, debug), 0);
 	conf_lint(n, hubd_warn_log, NULL);
 	if (supervise_sync(h) < 0)
@@ -155,6 +185,7 @@ hubd_mqtt_event(struct hub *h, struct mqtt_ev *ev)
 	case MQTT_EV_CONNECTED:
 		log_info("mqtt: connected to %s:%d", h->conf->broker.host,
 		    h->conf->broker.port);
+		h->online_since_ms = clock_wall_ms();
 		outbox_hub_status(h, 1);
 		outbox_flush(h);
 		if (h->broker_lost_mono_ms)

@@ -342,7 +342,14 @@ outbox_hub_status(struct hub *h, int online)
 	hs.online = online;
 	snprintf(hs.site, sizeof hs.site, "%s", h->conf->site);
 	snprintf(hs.version, sizeof hs.version, "%s", HUB_VERSION);
-	hs.at_ms = clock_wall_ms();
+	/* "online since": a health update keeps the connect's time */
+	hs.at_ms = online && h->online_since_ms ? h->online_since_ms :
+	    clock_wall_ms();
+	hs.store_failing = h->store_failing;
+	hs.failed_commits = (uint32_t)h->stats.failed_commits;
+	hs.reload_refused = h->reload_refused;
+	snprintf(hs.reload_error, sizeof hs.reload_error, "%s",
+	    h->reload_error);
 	outbox_topic(h, PROTO_TOPIC_HUB_STATUS, NULL, topic, sizeof topic);
 	if ((n = proto_encode_hub_status(&hs, buf, sizeof buf)) < 0)
 		return;

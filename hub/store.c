@@ -423,14 +423,22 @@ store_open_db(struct store *s, const char *path, int exclusive, int *code,
 		goto err;
 	/* WAL lets panicctl read while the hub writes; FULL makes a commit
 	 * (and so a receipt to the board) survive a power cut too. */
+	/* journal_size_limit: a WAL that grew (writes that failed on a full
+	 * disk, a burst) is cut back after each checkpoint instead of
+	 * keeping its size for ever and filling the disk again. */
 	if (sqlite3_exec(s->db, "PRAGMA journal_mode = WAL;"
-	    "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+	    "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
+	    "PRAGMA journal_size_limit = 1048576;",
 	    NULL, NULL, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(s->db));
 		goto err;
 	}
 	if (store_migrate(s, err, errlen) < 0)
 		goto err;
+	/* start with an empty WAL: what a crash left in it is in the
+	 * database now (best effort: a reader may hold it) */
+	sqlite3_exec(s->db, "PRAGMA wal_checkpoint(TRUNCATE);", NULL, NULL,
+	    NULL);
 	return 0;
 err:
 	*code = sqlite3_errcode(s->db) & 0xff;

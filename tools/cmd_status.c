@@ -356,6 +356,14 @@ status_head(const struct status *s)
 		    period_fmt(s->hub.at_ms, 0, at, sizeof at) : "",
 		    s->hub.version[0] ? s->hub.version : "unknown", b->host,
 		    b->port);
+	if (s->has_hub && s->hub.online && s->hub.store_failing)
+		printf("hub %s: STORE FAILING: its database cannot be written "
+		    "(%u commits failed): calls are paged but not recorded; "
+		    "see its log (a full disk?)\n", s->hub.site,
+		    s->hub.failed_commits);
+	if (s->has_hub && s->hub.online && s->hub.reload_refused)
+		printf("hub %s: its last reload was refused, it runs on the "
+		    "rules it had: %s\n", s->hub.site, s->hub.reload_error);
 	if (!s->x->db)
 		printf("database unavailable: showing the broker only\n");
 	else if (!s->sec.total)
@@ -396,6 +404,12 @@ status_print(struct status *s)
 		jdoc_str(o, "state", !s->has_hub ? NULL : s->hub.online ?
 		    "online" : "offline");
 		jdoc_time(o, "at", s->has_hub ? s->hub.at_ms : 0);
+		jdoc_bool(o, "store_failing", s->has_hub &&
+		    s->hub.store_failing);
+		jdoc_int(o, "failed_commits", s->has_hub ?
+		    s->hub.failed_commits : 0);
+		jdoc_str(o, "reload_refused", s->has_hub &&
+		    s->hub.reload_refused ? s->hub.reload_error : NULL);
 		jdoc_bool(d, "database", s->x->db != NULL);
 		o = jdoc_obj(d, "security");
 		jdoc_int(o, "refused", s->sec.total);
@@ -480,9 +494,11 @@ cmd_status(int argc, char **argv)
 	}
 	x.now_ms = clock_wall_ms();
 	rc = status_print(s) < 0 ? CTL_FAIL : CTL_OK;
-	/* a hub that is not online pages nobody: a monitor running this
-	 * (cron, a check in the facility's monitoring) must see it */
-	if (rc == CTL_OK && (!s->reachable || !s->has_hub || !s->hub.online))
+	/* a hub that is not online pages nobody, one that cannot store
+	 * forgets: a monitor running this (cron, a check in the facility's
+	 * monitoring) must see it */
+	if (rc == CTL_OK && (!s->reachable || !s->has_hub || !s->hub.online ||
+	    s->hub.store_failing))
 		rc = CTL_FAIL;
 out:
 	ctl_close(&x);

@@ -80,29 +80,72 @@ disk_world(struct harness *h)
 	return hub;
 }
 
+/* The hub's retained status, decoded into hs: 0 or -1. */
+static int
+disk_hub_status(struct harness *h, int failing, int timeout_ms)
+{
+	char topic[PROTO_TOPIC_MAX];
+	const struct h_msg *m;
+	struct proto_hub_status hs;
+
+	proto_topic_build(topic, sizeof topic, NULL, FX_SITE,
+	    PROTO_TOPIC_HUB_STATUS, NULL);
+	while ((m = h_wait_msg(h, topic, timeout_ms)) != NULL)
+		if (proto_decode_hub_status((const char *)m->payload, m->len,
+		    &hs, NULL) == 0 && hs.online && hs.store_failing == failing)
+			return 0;
+	return -1;
+}
+
 /* A press while the disk refuses writes: paged at once from memory and
- * escalated on time; the failed commit is logged and the receipt held
- * back, so the board keeps the event; once the disk is back the rows are
- * written, the receipt goes out and everything is there once. */
+ * escalated on time; the failed commit is logged, the hub's status says
+ * its store is failing and facilities are told; the board gets a
+ * provisional receipt — its desk shows the call received and the sounder
+ * stays off, since help was paged — but keeps the event; once the disk
+ * is back the rows are written, a plain receipt takes the event off the
+ * board, the status and a notice say the store is well, and everything
+ * is there once. */
 static void
 disk_press_while_failing(struct harness *h, char mode, const char *why)
 {
 	struct proto_page p1, p2;
 	struct proto_event ev;
+	struct proto_maint mt;
+	char *out;
 
 	disk_set(h, mode);
+	h_mark_seen(h);
 	assert_int_equal(fx_press(h, "c1", 50), 0);
 	assert_int_equal(fx_next_event(h, "c1", &ev, 5000), 0);
 	assert_int_equal(fx_next_page(h, "sup", &p1, 5000), 0);
 	assert_true(h_wait_log(h, "hubd", why, 5000));
-	assert_true(h_wait_log(h, "hubd", "receipts held back", 5000));
+	assert_true(h_wait_log(h, "hubd", "provisional receipts", 5000));
+	assert_int_equal(disk_hub_status(h, 1, 5000), 0);
+	assert_int_equal(fx_next_maint(h, "fac", &mt, 5000), 0);
+	assert_int_equal(mt.type, PROTO_MAINT_ALERT);
+	assert_string_equal(mt.channel, "store");
+	assert_true(h_wait_log(h, "counterd", "provisional receipt", 5000));
+	assert_true(h_wait_file(h, "c1.sock.outputs", "desk 1 pattern=received",
+	    5000));
 	fx_expect_page(h, "bak", &p2, STEP_MS + 5000, 2, p1.incident);
+	/* past confirm_timeout_s (2 s): no sounder, help was paged */
+	h_pump(h, 1000);
+	assert_true(h_wait_file(h, "c1.sock.outputs", "sounder 0 pattern=off",
+	    10));
 	assert_int_equal(h_outbox_count(h, "c1.outbox", ev.id), 1);
 	assert_int_equal(h_sql_int(h, "hub.db", "SELECT count(*) FROM events"),
 	    0);
+	assert_int_equal(FX_PC(h, &out, "status", "-c", h_path(h, "hub.conf")),
+	    1);
+	assert_non_null(strstr(out, "STORE FAILING"));
+	free(out);
 
 	disk_set(h, 0);
 	assert_true(h_wait_outbox(h, "c1.outbox", "events", 0, 10000));
+	assert_int_equal(disk_hub_status(h, 0, 5000), 0);
+	assert_int_equal(fx_next_maint(h, "fac", &mt, 5000), 0);
+	assert_int_equal(mt.type, PROTO_MAINT_NOTICE);
+	assert_string_equal(mt.channel, "store");
 	assert_true(h_wait_sql(h, "hub.db", 1, 5000, "SELECT count(*) FROM"
 	    " events WHERE id = '%s' AND incident = %s", ev.id, p1.incident));
 	assert_true(h_wait_sql(h, "hub.db", 1, 5000, "SELECT count(*) FROM"

@@ -238,7 +238,12 @@ test_reload_invalid_keeps_old_rules(void **state)
 	struct harness *h = *state;
 	struct proto_page pg;
 	pid_t hub = fx_start_hub_c1(h, 20000, NULL, NULL);
+	char *good = h_read(h, "hub.conf");
 
+	/* panicctl reads a good copy: hub.conf is about to break */
+	assert_non_null(good);
+	assert_non_null(h_write(h, "ctl.conf", "%s", good));
+	free(good);
 	/* would page r2 first, were it accepted */
 	assert_non_null(fx_hub_conf(h, 20000,
 	    "{ kind = \"help\"; steps = ( { targets = [ \"person:r2\" ];"
@@ -256,6 +261,26 @@ test_reload_invalid_keeps_old_rules(void **state)
 	assert_int_equal(pg.step, 1);
 	h_pump(h, 300);
 	assert_int_equal(fx_pages_to(h, "r2"), 0);
+	/* the hub's status says it runs on its old rules, and why; a good
+	 * reload clears it */
+	{
+		char *out;
+
+		assert_int_equal(FX_PC(h, &out, "status", "-c",
+		    h_path(h, "ctl.conf")), 0);
+		assert_non_null(strstr(out, "its last reload was refused, it "
+		    "runs on the rules it had: "));
+		assert_non_null(strstr(out, "bogus"));
+		free(out);
+		assert_non_null(fx_hub_conf(h, 20000, NULL, NULL));
+		assert_int_equal(h_kill(h, hub, SIGHUP), 0);
+		assert_true(h_wait_log(h, "hubd", "reloaded", 5000));
+		h_pump(h, 300);
+		assert_int_equal(FX_PC(h, &out, "status", "-c",
+		    h_path(h, "ctl.conf")), 0);
+		assert_null(strstr(out, "reload was refused"));
+		free(out);
+	}
 }
 
 /* SIGHUP with a valid file while an incident is open: the incident is

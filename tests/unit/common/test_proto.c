@@ -985,6 +985,47 @@ test_long_strings(void **state)
 	}
 }
 
+/* The hub's health in its status, and a provisional receipt: written and
+ * read back; absent, they read as healthy and plain. */
+static void
+test_health_and_provisional(void **state)
+{
+	struct proto_hub_status hs = { .online = 1, .store_failing = 1,
+	    .failed_commits = 3, .reload_refused = 1, .at_ms = 1000 };
+	struct proto_hub_status hs2;
+	struct proto_feedback fb = { .type = PROTO_FEEDBACK_RECEIPT,
+	    .provisional = 1, .state = PROTO_IST_PAGING, .at_ms = 1000 };
+	struct proto_feedback fb2;
+	char buf[1024];
+	int n;
+
+	(void)state;
+	snprintf(hs.site, sizeof hs.site, "b1");
+	snprintf(hs.reload_error, sizeof hs.reload_error, "hub.conf:3: x");
+	assert_true((n = proto_encode_hub_status(&hs, buf, sizeof buf)) > 0);
+	assert_non_null(strstr(buf, "\"store_failing\":true"));
+	assert_int_equal(proto_decode_hub_status(buf, (size_t)n, &hs2, NULL), 0);
+	assert_true(hs2.store_failing && hs2.reload_refused);
+	assert_int_equal(hs2.failed_commits, 3);
+	assert_string_equal(hs2.reload_error, "hub.conf:3: x");
+	n = snprintf(buf, sizeof buf, "{\"v\":1,\"state\":\"online\","
+	    "\"site\":\"b1\"}");
+	assert_int_equal(proto_decode_hub_status(buf, (size_t)n, &hs2, NULL), 0);
+	assert_false(hs2.store_failing || hs2.reload_refused);
+
+	snprintf(fb.event, sizeof fb.event, "c03:b0:1");
+	snprintf(fb.incident, sizeof fb.incident, "7");
+	fb.kind = PROTO_KIND_HELP;
+	fb.needed = 1;
+	assert_true((n = proto_encode_feedback(&fb, buf, sizeof buf)) > 0);
+	assert_non_null(strstr(buf, "\"provisional\":true"));
+	assert_int_equal(proto_decode_feedback(buf, (size_t)n, &fb2, NULL), 0);
+	assert_true(fb2.provisional);
+	fb.provisional = 0;
+	assert_true((n = proto_encode_feedback(&fb, buf, sizeof buf)) > 0);
+	assert_null(strstr(buf, "provisional"));
+}
+
 /* A note is limited in characters, as people count them: 500 of four
  * bytes each (2,000 bytes) are one note; 501 are refused. */
 static void
@@ -1708,6 +1749,7 @@ main(void)
 		cmocka_unit_test(test_layout_tolerated),
 		cmocka_unit_test(test_long_strings),
 		cmocka_unit_test(test_note_in_characters),
+		cmocka_unit_test(test_health_and_provisional),
 		cmocka_unit_test(test_payload_size),
 		cmocka_unit_test(test_nul),
 		cmocka_unit_test(test_duplicate_fields),

@@ -75,12 +75,19 @@ test_failed_write_withholds_receipt(void **state)
 	engine_commit(h);
 	assert_int_equal(hfx_count(h, "", "\"type\":\"page\"", NULL),
 	    1);
+	/* only a provisional receipt: the board keeps the event */
 	assert_int_equal(hfx_count(h, FEEDBACK, "\"type\":\"receipt\"", NULL),
-	    0);
+	    1);
+	assert_int_equal(hfx_count(h, FEEDBACK, "\"type\":\"receipt\"",
+	    "\"provisional\":true", NULL), 1);
+	assert_true(h->store_failing);
 	assert_int_equal(h->stats.failed_commits, 1);
 	assert_true(timers_armed(&h->retry));
 	assert_int_equal(hfx_int(f, "SELECT count(*) FROM incidents"), 0);
-	assert_int_equal(hfx_int(f, "SELECT count(*) FROM log"), 0);
+	/* nothing of the turn; what went out after it (the provisional
+	 * receipt, the hub's status, the alert) is logged as sent */
+	assert_int_equal(hfx_int(f, "SELECT count(*) FROM log WHERE"
+	    " kind != 'out'"), 0);
 
 	/* the retry fails too while the fault lasts */
 	engine_commit(h);
@@ -92,8 +99,9 @@ test_failed_write_withholds_receipt(void **state)
 	    " WHERE state = 'paging' AND step = 1"), 1);
 	assert_int_equal(hfx_int(f, "SELECT count(*) FROM events"
 	    " WHERE id = 'c03:b0:1' AND incident IS NOT NULL"), 1);
+	assert_false(h->store_failing);
 	assert_int_equal(hfx_count(h, FEEDBACK, "\"type\":\"receipt\"", NULL),
-	    0);
+	    1);		/* the provisional one */
 
 	ev.attempt = 2;
 	engine_event(h, &ev);
@@ -128,15 +136,19 @@ test_failed_begin_withholds_receipt(void **state)
 	assert_int_equal(hfx_count(h, "", "\"type\":\"page\"", NULL),
 	    1);
 	assert_int_equal(hfx_count(h, FEEDBACK, "\"type\":\"receipt\"", NULL),
-	    0);
+	    1);
+	assert_int_equal(hfx_count(h, FEEDBACK, "\"type\":\"receipt\"",
+	    "\"provisional\":true", NULL), 1);
 	assert_int_equal(hfx_int(f, "SELECT (SELECT count(*) FROM incidents) +"
-	    " (SELECT count(*) FROM events) + (SELECT count(*) FROM log)"), 0);
+	    " (SELECT count(*) FROM events) + (SELECT count(*) FROM log"
+	    " WHERE kind != 'out')"), 0);
 
 	ev.attempt = 2;
 	engine_event(h, &ev);
 	engine_commit(h);
+	/* the provisional one, and now the plain one */
 	assert_int_equal(hfx_count(h, FEEDBACK, "\"type\":\"receipt\"",
-	    "\"incident\":\"1\"", NULL), 1);
+	    "\"incident\":\"1\"", NULL), 2);
 	assert_int_equal(hfx_int(f, "SELECT count(*) FROM incidents"), 1);
 	assert_int_equal(hfx_int(f, "SELECT count(*) FROM events"
 	    " WHERE incident = 1"), 1);
