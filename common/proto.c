@@ -589,6 +589,7 @@ static const struct proto__field proto__feedback_f[] = {
 	F_ID(feedback, incident, "incident", FB_S, FB_R),
 	F_BOOL(feedback, duplicate, "duplicate", 0, FB_R),
 	F_BOOL(feedback, provisional, "provisional", 0, FB_R),
+	F_TEXT(feedback, problem, "problem", 0, FB_R),
 	F_ENUM(feedback, state, "state", proto__istates, T_ALL | T_DEP, 0),
 	F_ENUM(feedback, kind, "kind", proto__kinds, T_ALL | T_DEP, 0),
 	F_U32(feedback, acks, "acks", 0, T_ALL | T_DEP, 0, UINT32_MAX, U32_ANY),
@@ -1114,9 +1115,10 @@ proto__check_version(const struct proto__msg *m, const cJSON *root,
 	return -1;
 }
 
-/* Parse copy[0..len) (NUL-terminated by the caller) into an object. */
+/* Parse copy[0..len) (NUL-terminated by the caller) into one object with
+ * nothing after it and no name twice; NULL with *why otherwise. */
 static cJSON *
-proto__parse(const struct proto__msg *m, const char *copy, size_t len,
+proto__parse_frame(const struct proto__msg *m, const char *copy, size_t len,
     const char **why)
 {
 	const char *end = NULL;
@@ -1136,10 +1138,24 @@ proto__parse(const struct proto__msg *m, const char *copy, size_t len,
 		*why = m->why[W_OBJECT];
 	else if (proto__has_dup(root))
 		*why = m->why[W_DUP];
-	else if (proto__check_version(m, root, why) == 0)
+	else
 		return root;
 	cJSON_Delete(root);
 	return NULL;
+}
+
+/* The same, of this protocol version. */
+static cJSON *
+proto__parse(const struct proto__msg *m, const char *copy, size_t len,
+    const char **why)
+{
+	cJSON *root = proto__parse_frame(m, copy, len, why);
+
+	if (root && proto__check_version(m, root, why) < 0) {
+		cJSON_Delete(root);
+		return NULL;
+	}
+	return root;
 }
 
 union proto__any {
@@ -1185,6 +1201,119 @@ proto__decode(const struct proto__msg *m, const char *buf, size_t len,
 	}
 	cJSON_Delete(root);
 	if (rc < 0 && why)
+		*why = w;
+	return rc;
+}
+
+/* ---- tolerant decoding of presses --------------------------------------- */
+
+/* Fields of an event that do not decide who is paged: one that is wrong
+ * gets its default, and a note, rather than the press being dropped. */
+static int
+proto__event_tolerable(const struct proto__field *f)
+{
+	static const char *const names[] = { "gesture", "button", "pressed_at",
+	    "held_ms", "attempt", "upgrades", NULL };
+
+	for (int i = 0; names[i]; i++)
+		if (strcmp(f->name, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+proto__note(char *notes, size_t size, const char *what)
+{
+	size_t n = strlen(notes);
+
+	if (n + 3 < size)
+		snprintf(notes + n, size - n, "%s%s", n ? "; " : "", what);
+}
+
+/* The default a wrong tolerable field of an event takes. */
+static void
+proto__event_default(const struct proto__field *f, struct proto_event *ev)
+{
+	if (strcmp(f->name, "gesture") == 0)
+		ev->gesture = PROTO_GESTURE_PRESS;
+	else if (strcmp(f->name, "button") == 0)
+		snprintf(ev->button, sizeof ev->button, "unknown");
+	else if (strcmp(f->name, "pressed_at") == 0)
+		ev->pressed_ms = 0;
+	else if (strcmp(f->name, "held_ms") == 0)
+		ev->held_ms = -1;
+	else if (strcmp(f->name, "attempt") == 0)
+		ev->attempt = 1;
+	else
+		ev->upgrades[0] = '\0';
+}
+
+int
+proto_decode_event_tolerant(const char *buf, size_t len,
+    struct proto_event *out, const char **why, char *notes, size_t size)
+{
+	const struct proto__msg *m = &proto__event_m;
+	char copy[PROTO_MAX_PAYLOAD + 1];
+	struct proto_event ev;
+	const cJSON *v;
+	cJSON *root = NULL;
+	const char *w = NULL;
+	int64_t n;
+	int rc = -1;
+
+	notes[0] = '\0';
+	if (proto_decode_event(buf, len, out, why) == 0)
+		return 0;
+	/* only the payload itself must be sound: JSON, one object */
+	if (!buf || len == 0 || len > PROTO_MAX_PAYLOAD ||
+	    memchr(buf, 0, len) || proto__has_nul_escape(buf, len))
+		return -1;
+	memcpy(copy, buf, len);
+	copy[len] = '\0';
+	/* the strict reader's own framing: one JSON object, nothing after,
+	 * no name twice; its reason stands if this fails */
+	if (!(root = proto__parse_frame(m, copy, len, &w)))
+		goto out;
+	/* a newer version is read for the fields this hub knows */
+	v = cJSON_GetObjectItemCaseSensitive(root, "v");
+	if (!v || proto__json_int(v, &n) < 0 || n < PROTO_VERSION) {
+		w = m->why[v ? W_V_VERSION : W_V_MISSING];
+		goto out;
+	}
+	if (n > PROTO_VERSION) {
+		char t[64];
+
+		snprintf(t, sizeof t, "protocol version %lld, read as %d",
+		    (long long)n, PROTO_VERSION);
+		proto__note(notes, size, t);
+	}
+	memset(&ev, 0, sizeof ev);
+	for (size_t i = 0; i < m->nf; i++)
+		if (proto__is_int(&m->f[i]))
+			proto__store_int(&m->f[i], &ev, m->f[i].def);
+	for (size_t i = 0; i < m->nf; i++) {
+		const struct proto__field *f = &m->f[i];
+
+		if (proto__get_field(m, f, root, &ev, T(0), &w) == 0)
+			continue;
+		if (!proto__event_tolerable(f))
+			goto out;
+		proto__note(notes, size, w);
+		proto__event_default(f, &ev);
+	}
+	if (proto__event_check(&ev, &w) < 0) {
+		if (!ev.upgrades[0])
+			goto out;
+		proto__note(notes, size, w);
+		ev.upgrades[0] = '\0';
+		if (proto__event_check(&ev, &w) < 0)
+			goto out;
+	}
+	*out = ev;
+	rc = 1;
+out:
+	cJSON_Delete(root);
+	if (rc < 0 && why && w)
 		*why = w;
 	return rc;
 }

@@ -157,6 +157,15 @@ int proto_event_make_id(struct proto_event *ev);
 int proto_encode_event(const struct proto_event *ev, char *buf, size_t size);
 int proto_decode_event(const char *buf, size_t len, struct proto_event *out,
     const char **why);
+/* As proto_decode_event, but a press is never dropped over a field that
+ * does not decide who is paged (gesture, button, pressed_at, held_ms,
+ * attempt, upgrades) or over a newer protocol version: such a field gets
+ * its default and what was wrong goes into notes ("; "-separated, size
+ * bytes). Returns 0 when valid, 1 when taken with notes, -1 (why) when
+ * the id, counter, boot, seq or kind are not sound, or the payload is
+ * not a JSON object. */
+int proto_decode_event_tolerant(const char *buf, size_t len,
+    struct proto_event *out, const char **why, char *notes, size_t size);
 
 /* Board supervision. Retained, QoS 1; the Last Will is the offline form
  * (no "at": it was composed at connect time). */
@@ -189,6 +198,8 @@ struct proto_feedback {
 	char event[PROTO_EVENT_ID_MAX];	/* receipt: the event; state: "" */
 	char incident[PROTO_ID_MAX];	/* "" if the event opened none */
 	int duplicate;			/* receipt: seen before */
+	char problem[PROTO_TEXT_MAX];	/* receipt: what was wrong with an
+					   event the hub took all the same */
 	int provisional;		/* receipt: paged, but the hub could
 					   not store it yet: keep the event and
 					   send it again until a plain one */

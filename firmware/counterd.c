@@ -540,6 +540,10 @@ counterd_receipt(struct counterd *d, const struct proto_feedback *fb)
 		return;
 	}
 	r = outbox_ack(d->ob, fb->event);
+	/* taken, but something in it was wrong: our firmware, or its clock */
+	if (fb->problem[0])
+		log_warnx("event %s: the hub took it, but says: %s", fb->event,
+		    fb->problem);
 
 	if (r < 0)
 		log_warnx("event %s: outbox: cannot remove", fb->event);

@@ -234,6 +234,7 @@ engine_receipt(struct hub *h, const struct proto_event *ev, int64_t incident,
 	else
 		fb->incident[0] = '\0';
 	fb->duplicate = duplicate;
+	snprintf(fb->problem, sizeof fb->problem, "%s", h->event_problem);
 	fb->at_ms = clock_wall_ms();
 	snprintf(h->receipt_counter[h->nreceipts], PROTO_ID_MAX, "%s",
 	    ev->counter);

@@ -108,6 +108,7 @@ struct hub_counter {
 
 struct hub_stats {
 	uint64_t events, duplicates, replies, malformed, security;
+	uint64_t tolerated;		/* presses taken despite a wrong field */
 	uint64_t counters_dropped;	/* unknown boards forgotten */
 	uint64_t failed_commits;
 };
@@ -140,6 +141,9 @@ struct hub {
 	int64_t stale_from, stale_to;	/* ids a dead hub may have published
 					   but never stored */
 	int connected_once;		/* incident timers wait for it */
+	/* what was wrong with the event at hand, taken all the same: its
+	 * receipt says it (inbox sets it around engine_event) */
+	char event_problem[PROTO_TEXT_MAX];
 	/* health, part of the hub's status (outbox_hub_status) */
 	int store_failing;		/* the last commit failed */
 	int reload_refused;		/* the last SIGHUP's file was refused */

@@ -57,9 +57,17 @@ inbox_event(struct hub *h, const struct proto_topic *t,
     const struct mqtt_ev *m)
 {
 	struct proto_event ev;
-	const char *why;
+	const char *why = "invalid";
+	char notes[PROTO_TEXT_MAX];
+	int rc;
 
-	if (proto_decode_event((const char *)m->payload, m->len, &ev, &why) < 0) {
+	/* a press from a configured counter is not lost over a field that
+	 * does not decide who is paged: taken, and the board told */
+	rc = conf_counter_find(h->conf, t->id) >= 0 ?
+	    proto_decode_event_tolerant((const char *)m->payload, m->len, &ev,
+	    &why, notes, sizeof notes) :
+	    proto_decode_event((const char *)m->payload, m->len, &ev, &why);
+	if (rc < 0) {
 		inbox_reject(h, m->topic, why, 0);
 		return;
 	}
@@ -67,6 +75,15 @@ inbox_event(struct hub *h, const struct proto_topic *t,
 	if (strcmp(ev.counter, t->id) != 0) {
 		inbox_reject(h, m->topic, "event counter differs from topic", 1);
 		return;
+	}
+	h->event_problem[0] = '\0';
+	if (rc == 1) {
+		h->stats.tolerated++;
+		log_warnx("event %s: taken although %s (%" PRIu64 " so far)",
+		    ev.id, notes, h->stats.tolerated);
+		engine_check(h, store_log(h->store, clock_wall_ms(), "tolerated",
+		    0, m->topic, notes, strlen(notes)), "log");
+		snprintf(h->event_problem, sizeof h->event_problem, "%s", notes);
 	}
 	/* an id already stored comes back only as an unchanged re-send */
 	if (store_event_differs(h->store, &ev) == 1) {
@@ -79,6 +96,7 @@ inbox_event(struct hub *h, const struct proto_topic *t,
 	    proto_kind_name(ev.kind), proto_gesture_name(ev.gesture),
 	    ev.counter, ev.attempt);
 	engine_event(h, &ev);
+	h->event_problem[0] = '\0';
 }
 
 static void

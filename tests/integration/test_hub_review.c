@@ -329,6 +329,87 @@ test_reload_changing_timezone_refused(void **state)
 	assert_true(h_alive(h, hub));
 }
 
+/* Publish a raw event payload on counter's event topic. */
+static void
+raw_event(struct harness *h, const char *counter, const char *json)
+{
+	char topic[PROTO_TOPIC_MAX];
+
+	proto_topic_build(topic, sizeof topic, NULL, FX_SITE,
+	    PROTO_TOPIC_EVENT, counter);
+	assert_int_equal(h_publish(h, topic, json, strlen(json), 1, 0), 0);
+}
+
+/* The receipt for event id on c1's feedback topic into fb: 0 or -1. */
+static int
+receipt_for(struct harness *h, const char *id, struct proto_feedback *fb)
+{
+	while (fx_next_feedback(h, "c1", fb, 5000) == 0)
+		if (fb->type == PROTO_FEEDBACK_RECEIPT &&
+		    strcmp(fb->event, id) == 0)
+			return 0;
+	return -1;
+}
+
+#define EV_HEAD(seq) "{\"id\":\"c1:bx:" #seq "\",\"counter\":\"c1\"," \
+	"\"boot\":\"bx\",\"seq\":" #seq ",\"kind\":\"help\","
+
+/* A real press is not dropped over a field that does not decide who is
+ * paged — a board clock gone wrong, a bad attempt count, newer firmware
+ * speaking a newer version: paged, recorded, and the board told what was
+ * wrong in its receipt. What decides (the kind, the id) still must be
+ * sound, and a counter not in the config gets no such benefit. */
+static void
+test_press_with_a_wrong_field_is_paged(void **state)
+{
+	struct harness *h = *state;
+	struct proto_feedback fb;
+	struct proto_page pg;
+
+	assert_non_null(fx_hub_conf(h, 60000, NULL, NULL));
+	assert_true(fx_hub_start(h) > 0);
+	raw_event(h, "c1", EV_HEAD(1) "\"v\":1,\"gesture\":\"press\","
+	    "\"button\":\"main\",\"pressed_at\":\"9999-99-99T00:00:00.000Z\","
+	    "\"attempt\":1}");
+	assert_int_equal(fx_next_page(h, "sup", &pg, 5000), 0);
+	assert_int_equal(receipt_for(h, "c1:bx:1", &fb), 0);
+	assert_string_equal(fb.incident, pg.incident);
+	assert_non_null(strstr(fb.problem, "pressed_at"));
+	assert_true(h_wait_log(h, "hubd", "event c1:bx:1: taken although", 10));
+
+	raw_event(h, "c1", EV_HEAD(2) "\"v\":1,\"gesture\":\"press\","
+	    "\"button\":\"main\",\"pressed_at\":\"2026-01-01T00:00:00.000Z\","
+	    "\"attempt\":-5}");
+	assert_int_equal(receipt_for(h, "c1:bx:2", &fb), 0);
+	assert_string_equal(fb.incident, pg.incident);	/* joins it */
+	assert_non_null(strstr(fb.problem, "attempt"));
+
+	raw_event(h, "c1", EV_HEAD(3) "\"v\":2,\"gesture\":\"press\","
+	    "\"button\":\"main\",\"pressed_at\":\"2026-01-01T00:00:00.000Z\","
+	    "\"attempt\":1,\"colour\":\"red\"}");
+	assert_int_equal(receipt_for(h, "c1:bx:3", &fb), 0);
+	assert_non_null(strstr(fb.problem, "protocol version 2, read as 1"));
+	assert_true(h_wait_sql(h, "hub.db", 3, 5000, "SELECT count(*) FROM log"
+	    " WHERE kind = 'tolerated'"));
+	assert_true(h_wait_sql(h, "hub.db", 3, 5000, "SELECT count(*) FROM"
+	    " events WHERE counter = 'c1'"));
+
+	/* what decides must be sound: a kind nobody knows is dropped */
+	raw_event(h, "c1", EV_HEAD(4) "\"v\":1}");
+	raw_event(h, "c1", "{\"v\":1,\"id\":\"c1:bx:5\",\"counter\":\"c1\","
+	    "\"boot\":\"bx\",\"seq\":5,\"kind\":\"panic\"}");
+	/* and a counter not in the config is read strictly */
+	raw_event(h, "x9", "{\"id\":\"x9:bx:1\",\"counter\":\"x9\","
+	    "\"boot\":\"bx\",\"seq\":1,\"kind\":\"help\",\"v\":1,"
+	    "\"gesture\":\"press\",\"button\":\"main\",\"attempt\":1,"
+	    "\"pressed_at\":\"9999-99-99T00:00:00.000Z\"}");
+	assert_true(h_wait_log(h, "hubd", "dropped (malformed, 2 so far)",
+	    5000));
+	h_pump(h, 300);
+	assert_int_equal(h_sql_int(h, "hub.db", "SELECT count(*) FROM events"),
+	    4);	/* 1, 2, 3 and 4 (its missing fields defaulted) */
+}
+
 int
 main(void)
 {
@@ -341,6 +422,7 @@ main(void)
 		T(test_timers_wait_for_broker),
 		T(test_incident_id_not_reused_after_crash),
 		T(test_reload_changing_timezone_refused),
+		T(test_press_with_a_wrong_field_is_paged),
 	};
 #undef T
 
