@@ -470,11 +470,15 @@ incident_close(struct incident *inc, struct incident_ctx *cx,
 {
 	inc->state = PROTO_IST_RESOLVED;
 	inc->resolved_ms = cx->now_ms;
+	snprintf(inc->resolved_by, sizeof inc->resolved_by, "%s", actor);
 	incident_act(cx, INC_ACT_STATE, NULL, inc->step, "resolved as %s",
 	    proto_category_name(inc->category));
 	for (unsigned i = 0; i < inc->npeople; i++) {
 		struct incident_person *p = &inc->people[i];
 
+		/* the resolver's own page is answered, not outstanding */
+		if (strcmp(p->id, actor) == 0)
+			p->flags &= ~INC_P_PAGED;
 		if (!(p->flags & (INC_P_PAGED | INC_P_ACKED)) ||
 		    (p->flags & INC_P_CANCELLED) || strcmp(p->id, actor) == 0)
 			continue;

@@ -59,6 +59,7 @@ struct incident {
 	/* UTC epoch ms; 0 = not yet */
 	int64_t pressed_ms, received_ms, first_page_ms, acked_ms;
 	int64_t on_scene_ms, resolved_ms, closed_ms;
+	char resolved_by[PROTO_ID_MAX];	/* a person; "" at the counter */
 	/* the board's clock minus the hub's, from its last live status when
 	 * the press came; known 0: not measured (or not after a restore) */
 	int64_t board_offset_ms;

@@ -76,8 +76,11 @@ static const char *const store_migrations[] = {
 	"CREATE INDEX acks_first ON acks(incident, at, person);",
 	/* 5: the board's clock against the hub's when the press came (from
 	 * its last live status): whether pressed_at can be trusted, and so
-	 * the wait between the press and the hub (docs/HUB.md). */
-	"ALTER TABLE incidents ADD COLUMN board_offset_ms INTEGER;",
+	 * the wait between the press and the hub (docs/HUB.md); and who
+	 * resolved it. */
+	"ALTER TABLE incidents ADD COLUMN board_offset_ms INTEGER;"
+	/* and who resolved it ("" at the counter): the record says who */
+	"ALTER TABLE incidents ADD COLUMN resolved_by TEXT;",
 };
 
 _Static_assert(sizeof store_migrations / sizeof *store_migrations ==
@@ -94,7 +97,7 @@ enum store_st {
 #define STORE_INC_COLS "id, counter, event, kind, state, step, round," \
 	" min_responders, flags, category, note, pressed_at, received_at," \
 	" first_page_at, acked_at, on_scene_at, resolved_at, closed_at," \
-	" timer, due_at"
+	" timer, due_at, coalesce(resolved_by, '')"
 
 static const char *const store_sql[ST_COUNT] = {
 	[ST_EVENT_FIND] = "SELECT incident FROM events WHERE id = ?",
@@ -109,8 +112,8 @@ static const char *const store_sql[ST_COUNT] = {
 	    " kind, state, step, round, min_responders, flags, category, note,"
 	    " pressed_at, received_at, first_page_at, acked_at, on_scene_at,"
 	    " resolved_at, closed_at, response_ms, timer, due_at,"
-	    " board_offset_ms)"
-	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+	    " board_offset_ms, resolved_by)"
+	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 	    " ON CONFLICT (id) DO UPDATE SET kind = excluded.kind,"
 	    " state = excluded.state, step = excluded.step,"
 	    " round = excluded.round, min_responders = excluded.min_responders,"
@@ -119,7 +122,7 @@ static const char *const store_sql[ST_COUNT] = {
 	    " acked_at = excluded.acked_at, on_scene_at = excluded.on_scene_at,"
 	    " resolved_at = excluded.resolved_at, closed_at = excluded.closed_at,"
 	    " response_ms = excluded.response_ms, timer = excluded.timer,"
-	    " due_at = excluded.due_at",
+	    " due_at = excluded.due_at, resolved_by = excluded.resolved_by",
 	[ST_RESP_SAVE] = "INSERT OR REPLACE INTO responders (incident, person,"
 	    " flags, step, paged_at, acked_at) VALUES (?,?,?,?,?,?)",
 	[ST_INC_MAX] = "SELECT coalesce(max(id), 0) FROM incidents",
@@ -638,6 +641,8 @@ store_incident_save(struct store *s, const struct incident *inc)
 	/* kept on update: a restored incident no longer knows it */
 	if (inc->board_offset_known)
 		sqlite3_bind_int64(st, 22, inc->board_offset_ms);
+	if (inc->resolved_ms)
+		sqlite3_bind_text(st, 23, inc->resolved_by, -1, SQLITE_TRANSIENT);
 	if (store_done(s, st) < 0)
 		return -1;
 	return store_responders_save(s, inc);
@@ -717,6 +722,7 @@ store_incident_row(sqlite3_stmt *st, struct incident *inc)
 	inc->closed_ms = sqlite3_column_int64(st, 17);
 	store_col_text(st, 18, timer, sizeof timer);
 	inc->due_ms = sqlite3_column_int64(st, 19);
+	store_col_text(st, 20, inc->resolved_by, sizeof inc->resolved_by);
 	inc->category = PROTO_CAT_NONE;
 	if (proto_kind_parse(kind, strlen(kind), &inc->kind) < 0 ||
 	    proto_istate_parse(state, strlen(state), &inc->state) < 0 ||

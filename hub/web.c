@@ -281,7 +281,15 @@ web_page(struct web_ctx *x, unsigned status, int err, const char *msg_ja,
 	v.kind = inc->kind;
 	v.state = inc->state;
 	v.category = inc->category;
-	v.elapsed_ms = clock_wall_ms() - inc->received_ms;
+	/* a call that is over stops its clock, and says who ended it */
+	v.elapsed_ms = (inc->closed_ms ? inc->closed_ms : clock_wall_ms()) -
+	    inc->received_ms;
+	if (inc->closed_ms) {
+		int k = inc->resolved_by[0] ? conf_person_find(cf,
+		    inc->resolved_by) : -1;
+
+		v.resolved_by = k >= 0 ? cf->people[k].name : inc->resolved_by;
+	}
 	v.person_name = cf->people[x->person].name;
 	me = incident_person_find(&x->inc, x->link.person);
 	v.person_acked = me && (me->flags & INC_P_ACKED);

@@ -191,10 +191,23 @@ web_facts(struct wbuf *b, const struct web_view *v)
 {
 	int64_t s = v->elapsed_ms / 1000;
 
-	wbuf_printf(b, "<dl><dt>経過 <span class=\"en\">Elapsed</span></dt>"
-	    "<dd>%" PRId64 " 分 %" PRId64 " 秒 <span class=\"en\">%" PRId64
-	    " min %" PRId64 " s since the press</span></dd>", s / 60, s % 60,
-	    s / 60, s % 60);
+	if (v->resolved_by) {
+		wbuf_puts(b, "<dl><dt>解決 <span class=\"en\">Resolved by</span>"
+		    "</dt><dd>");
+		if (v->resolved_by[0])
+			wbuf_esc(b, v->resolved_by);
+		else
+			web_two(b, "窓口で取り消し", "cancelled at the counter");
+		wbuf_printf(b, "</dd><dt>所要時間 <span class=\"en\">Took"
+		    "</span></dt><dd>%" PRId64 " 分 %" PRId64 " 秒 <span "
+		    "class=\"en\">%" PRId64 " min %" PRId64 " s from the press "
+		    "to the close</span></dd>", s / 60, s % 60, s / 60, s % 60);
+	} else {
+		wbuf_printf(b, "<dl><dt>経過 <span class=\"en\">Elapsed</span>"
+		    "</dt><dd>%" PRId64 " 分 %" PRId64 " 秒 <span class=\"en\">%"
+		    PRId64 " min %" PRId64 " s since the press</span></dd>",
+		    s / 60, s % 60, s / 60, s % 60);
+	}
 	wbuf_puts(b, "<dt>状態 <span class=\"en\">State</span></dt><dd>");
 	web_two(b, web_state_ja(v->state), proto_istate_name(v->state));
 	if (v->category != PROTO_CAT_NONE) {

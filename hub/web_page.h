@@ -46,7 +46,10 @@ struct web_view {
 	enum proto_kind kind;
 	enum proto_istate state;
 	enum proto_category category;	/* once resolved */
-	int64_t elapsed_ms;		/* since the hub received the press */
+	int64_t elapsed_ms;		/* since the hub received the press;
+					   closed: until it closed */
+	const char *resolved_by;	/* a name, "" at the counter, NULL
+					   while open */
 	const char *person_name;	/* whose link this is */
 	int person_acked, person_on_scene;
 	struct web_pview people[WEB_PEOPLE_MAX];

@@ -513,6 +513,18 @@ tl_header(const struct timeline *t)
 	    t->max_step : inc->step, inc->round ? "" : "\n");
 	if (inc->round)
 		printf(", in %d rounds of the ladder\n", inc->round + 1);
+	if (inc->resolved) {
+		char r[40];
+
+		printf("  resolved:  %s, %s after the press, by %s%s%s%s\n",
+		    period_fmt(inc->resolved, 0, r, sizeof r),
+		    clock_fmt_duration(inc->resolved - db_timed_from(inc), d,
+		    sizeof d), inc->resolved_by[0] ? inc->resolved_by :
+		    "the counter (or not recorded)", inc->resolved_by[0] ?
+		    " (" : "", inc->resolved_by[0] ?
+		    ctl_person_name(t->x, inc->resolved_by) : "",
+		    inc->resolved_by[0] ? ")" : "");
+	}
 	printf("  category:  %s\n", inc->category[0] ? inc->category : "-");
 	printf("  note:      %s\n", inc->note[0] ? inc->note : "-");
 	putchar('\n');
@@ -570,6 +582,8 @@ tl_print(const struct timeline *t)
 	    NULL);
 	jdoc_time(o, "on_scene_at", inc->on_scene);
 	jdoc_time(o, "resolved_at", inc->resolved);
+	jdoc_str(o, "resolved_by", inc->resolved_by[0] ? inc->resolved_by :
+	    NULL);
 	jdoc_time(o, "closed_at", inc->closed);
 	jdoc_ms(o, "response_ms", inc->acked != 0, inc->acked - db_timed_from(inc));
 	jdoc_bool(o, "timed_from_press", db_press_trusted(inc));

@@ -18,8 +18,9 @@ struct db {
 	int version;			/* the schema's user_version */
 };
 
-/* Columns a schema may predate, as NULL there. */
-#define DB_OFFSET_COL(db) ((db)->version >= 5 ? "i.board_offset_ms" : "NULL")
+/* Columns a schema may predate, as NULL or "" there: 19 and 20. */
+#define DB_V5_COLS(db) ((db)->version >= 5 ? \
+	"i.board_offset_ms, coalesce(i.resolved_by, '')" : "NULL, ''")
 
 static const char *const db_tables[] = {
 	"incidents", "events", "responders", "pages", "acks", "log",
@@ -195,9 +196,11 @@ db_incident_row(sqlite3_stmt *st, struct db_incident *inc)
 	inc->on_scene = db_time(st, 15);
 	inc->resolved = db_time(st, 16);
 	inc->closed = db_time(st, 17);
-	/* column 18 is the escalation flag, 19 the board's clock offset */
+	/* column 18 is the escalation flag, 19 the board's clock offset,
+	 * 20 who resolved it */
 	inc->board_offset_known = sqlite3_column_type(st, 19) != SQLITE_NULL;
 	inc->board_offset = sqlite3_column_int64(st, 19);
+	db_text(st, 20, inc->resolved_by, sizeof inc->resolved_by);
 }
 
 int64_t
@@ -427,7 +430,7 @@ db_incidents(struct db *db, const struct db_filter *f,
 	snprintf(sql, sizeof sql, "SELECT %s, (i.round > 0 OR i.step >= 2), %s"
 	    " FROM incidents i WHERE i.received_at >= ?1 AND i.received_at < ?2"
 	    "%s ORDER BY i.received_at, i.id", f->brief ? DB_INC_COLS_BRIEF :
-	    DB_INC_COLS, DB_OFFSET_COL(db), w.sql);
+	    DB_INC_COLS, DB_V5_COLS(db), w.sql);
 	if (db_extra_read(db, f->from_ms, to, &x) < 0 ||
 	    sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
 		goto out;
@@ -516,7 +519,7 @@ db_incident_get(struct db *db, int64_t id, struct db_incident *out)
 	    " WHERE p.incident = i.id AND p.type = 'page' AND p.step >= 2)),"
 	    " %s, (SELECT person FROM acks a WHERE a.incident = i.id"
 	    " ORDER BY a.at, a.id LIMIT 1)"
-	    " FROM incidents i WHERE i.id = ?", DB_OFFSET_COL(db));
+	    " FROM incidents i WHERE i.id = ?", DB_V5_COLS(db));
 	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
@@ -524,7 +527,7 @@ db_incident_get(struct db *db, int64_t id, struct db_incident *out)
 	if (rc == SQLITE_ROW) {
 		db_incident_row(st, out);
 		out->escalated = sqlite3_column_int(st, 18) != 0;
-		db_text(st, 20, out->first_ack, sizeof out->first_ack);
+		db_text(st, 21, out->first_ack, sizeof out->first_ack);
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;

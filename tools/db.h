@@ -58,6 +58,8 @@ struct db_incident {
 	int64_t board_offset;		/* the board's clock minus the hub's
 					   at the press, if board_offset_known */
 	int board_offset_known;
+	char resolved_by[PROTO_ID_MAX];	/* a person; "" at the counter or
+					   not known (before schema 5) */
 };
 
 /* A board clock this close to the hub's makes its pressed_at a time to

@@ -316,9 +316,26 @@ test_resolve_form_keeps_what_was_typed(void **state)
 	assert_non_null(strstr(r2.body, "Done: resolve"));
 	assert_true(h_wait_sql(t->h, "hub.db", 1, 5000, "SELECT count(*) FROM"
 	    " incidents WHERE id = %s AND category = 'harassment' AND"
-	    " length(note) = 400 AND note = '%s'", pg.incident, note));
+	    " length(note) = 400 AND note = '%s' AND resolved_by = 'sup'",
+	    pg.incident, note));
 	http_free(&r);
 	http_free(&r2);
+	/* the page of a call that is over: who resolved it, how long it
+	 * took (a clock that no longer runs), and no one left "paged" */
+	assert_int_equal(http_do(t->port, "GET", path, NULL, NULL, &r), 200);
+	assert_non_null(strstr(r.body, "Resolved by</span></dt><dd>佐藤 花子"));
+	assert_non_null(strstr(r.body, "from the press to the close"));
+	assert_null(strstr(r.body, "since the press"));
+	assert_null(strstr(r.body, "呼出中"));
+	assert_null(strstr(r.body, "http-equiv"));
+	{
+		char *out;
+
+		assert_int_equal(FX_PC(t->h, &out, "incident", pg.incident, "-c",
+		    h_path(t->h, "hub.conf")), 0);
+		assert_non_null(strstr(out, "after the press, by sup (佐藤 花子)"));
+		free(out);
+	}
 	http_free(&first);
 	free(note);
 	free(long_note);

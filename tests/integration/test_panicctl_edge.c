@@ -468,6 +468,7 @@ test_missing_foreign_newer_db(void **state)
 	incident(db, 1, "c03", "help", NULL, jst(2026, 11, 2, 10, 0, 0), 5000,
 	    -1, -1, NULL);
 	sql(db, "ALTER TABLE incidents DROP COLUMN board_offset_ms;"
+	    " ALTER TABLE incidents DROP COLUMN resolved_by;"
 	    " PRAGMA user_version = 4;");
 	assert_int_equal(FX_PC(h, &out, "report", "-c", h_path(h, "hub.conf"),
 	    "--db", db, "--from", "2026-11-01", "--to", "2026-11-30"), 0);
@@ -482,6 +483,7 @@ test_missing_foreign_newer_db(void **state)
 	assert_non_null(fresh_db(h, "v3.db", db, sizeof db));
 	sql(db, "DROP INDEX pages_escalated; DROP INDEX acks_first;"
 	    " ALTER TABLE incidents DROP COLUMN board_offset_ms;"
+	    " ALTER TABLE incidents DROP COLUMN resolved_by;"
 	    " PRAGMA user_version = 3;");
 	assert_int_equal(FX_PC(h, &out, "report", "-c", h_path(h, "hub.conf"),
 	    "--db", db), 0);
@@ -491,6 +493,7 @@ test_missing_foreign_newer_db(void **state)
 	    " ALTER TABLE pages DROP COLUMN detail; ALTER TABLE pages DROP"
 	    " COLUMN latency_ms; ALTER TABLE pages DROP COLUMN attempt;"
 	    " ALTER TABLE incidents DROP COLUMN board_offset_ms;"
+	    " ALTER TABLE incidents DROP COLUMN resolved_by;"
 	    " PRAGMA user_version = 2;");
 	assert_int_equal(FX_PC(h, &out, "report", "-c", h_path(h, "hub.conf"),
 	    "--db", db), 0);
@@ -501,7 +504,8 @@ test_missing_foreign_newer_db(void **state)
 	    " DROP INDEX acks_first; ALTER TABLE pages DROP COLUMN detail;"
 	    " ALTER TABLE pages DROP COLUMN latency_ms; ALTER TABLE pages DROP"
 	    " COLUMN attempt; ALTER TABLE incidents DROP COLUMN"
-	    " board_offset_ms; PRAGMA user_version = 1;");
+	    " board_offset_ms; ALTER TABLE incidents DROP COLUMN resolved_by;"
+	    " PRAGMA user_version = 1;");
 	assert_int_equal(FX_PC(h, &out, "report", "-c", h_path(h, "hub.conf"),
 	    "--db", db), 0);
 	free(out);

@@ -480,6 +480,10 @@ test_resolve_closes(void **state)
 	assert_true(f->inc.on_scene_ms == T0 + 90 * SEC);
 	assert_true(f->inc.resolved_ms == T0 + 300 * SEC);
 	assert_true(f->inc.closed_ms == T0 + 300 * SEC);
+	/* who resolved it, and their page is no longer outstanding */
+	assert_string_equal(f->inc.resolved_by, "sato");
+	for (unsigned i = 0; i < f->inc.npeople; i++)
+		assert_false(f->inc.people[i].flags & INC_P_PAGED);
 	assert_int_equal(fx_reply(f, 301 * SEC, "sato", PROTO_ACTION_ACK,
 	    PROTO_CAT_NONE), -1);
 }

@@ -466,6 +466,7 @@ test_migration_2(void **state)
 		    " ALTER TABLE pages DROP COLUMN attempt;"
 		    " DROP INDEX pages_escalated; DROP INDEX acks_first;"
 		    " ALTER TABLE incidents DROP COLUMN board_offset_ms;"
+	    " ALTER TABLE incidents DROP COLUMN resolved_by;"
 		    " PRAGMA user_version = 1;");
 		if (!with_meta)
 			fx_exec(f, "DROP TABLE meta;");
@@ -521,6 +522,7 @@ test_migration_3(void **state)
 	    " ALTER TABLE pages DROP COLUMN latency_ms;"
 	    " ALTER TABLE pages DROP COLUMN attempt;"
 	    " ALTER TABLE incidents DROP COLUMN board_offset_ms;"
+	    " ALTER TABLE incidents DROP COLUMN resolved_by;"
 	    " PRAGMA user_version = 2;");
 	s = fx_open(f);
 	fx_query(f, "PRAGMA user_version", out, sizeof out);
