@@ -6,6 +6,7 @@
 #include "conf.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -158,6 +159,70 @@ lint_ids(struct lint *l)
 				    c->counters[i].id, j, c->counters[j].id);
 }
 
+/* At most how many people step can name: a slot is one, a team or a
+ * role its members. */
+static unsigned
+lint_step_reach(const struct hub_conf *c, const struct conf_step *step)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < step->ntargets; i++) {
+		const struct conf_target *t = &step->targets[i];
+
+		if (t->type == CONF_TARGET_TEAM)
+			n += c->teams[t->index].nmembers;
+		else if (t->type == CONF_TARGET_ROLE)
+			for (unsigned k = 0; k < c->npeople; k++)
+				n += conf_person_has_role(&c->people[k], t->role);
+		else
+			n++;
+	}
+	return n;
+}
+
+/* A call that needs more responders than its step 1 can name pages the
+ * next step at once (docs/HUB.md): worth knowing, and maybe not meant. */
+static void
+lint_responders(struct lint *l)
+{
+	const struct hub_conf *c = l->c;
+	unsigned reach[PROTO_KIND_COUNT];
+
+	for (int k = 0; k < PROTO_KIND_COUNT; k++) {
+		const struct conf_policy *pol = &c->policies[k];
+
+		reach[k] = pol->defined && pol->nsteps ?
+		    lint_step_reach(c, &pol->steps[0]) : UINT32_MAX;
+		if (reach[k] != UINT32_MAX &&
+		    (unsigned)pol->min_responders > reach[k])
+			lint_say(l, "policies (%s): min_responders = %d but step 1"
+			    " names at most %u: step 2 is paged with it at once",
+			    proto_kind_name((enum proto_kind)k), pol->min_responders,
+			    reach[k]);
+	}
+	for (unsigned i = 0; i < c->ncounters; i++) {
+		const struct conf_counter *ct = &c->counters[i];
+		char kinds[96] = "";
+		unsigned least = UINT32_MAX;
+
+		for (int k = 0; k < PROTO_KIND_COUNT; k++) {
+			if (reach[k] == UINT32_MAX ||
+			    (unsigned)ct->min_responders <= reach[k] ||
+			    ct->min_responders <= c->policies[k].min_responders)
+				continue;
+			snprintf(kinds + strlen(kinds), sizeof kinds -
+			    strlen(kinds), "%s%s", kinds[0] ? ", " : "",
+			    proto_kind_name((enum proto_kind)k));
+			if (reach[k] < least)
+				least = reach[k];
+		}
+		if (kinds[0])
+			lint_say(l, "counters.[%u] (%s): min_responders = %d but "
+			    "step 1 of %s names at most %u: step 2 is paged with it "
+			    "at once", i, ct->id, ct->min_responders, kinds, least);
+	}
+}
+
 unsigned
 conf_lint(const struct hub_conf *c, void (*warn)(void *ctx, const char *msg),
     void *ctx)
@@ -166,5 +231,6 @@ conf_lint(const struct hub_conf *c, void (*warn)(void *ctx, const char *msg),
 
 	lint_shifts(&l);
 	lint_ids(&l);
+	lint_responders(&l);
 	return l.n;
 }

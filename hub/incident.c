@@ -265,6 +265,22 @@ incident_page_step(struct incident *inc, struct incident_ctx *cx,
 	return n + incident_page_on_duty(inc, cx);
 }
 
+/* Responders the call may still get: those who acknowledged, and those
+ * paged who have not answered. */
+static unsigned
+incident_potential(const struct incident *inc)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < inc->npeople; i++) {
+		unsigned fl = inc->people[i].flags;
+
+		n += (fl & INC_P_ACKED) || ((fl & INC_P_PAGED) &&
+		    !(fl & INC_P_DECLINED));
+	}
+	return n;
+}
+
 /* 1 on the last step of the last round. */
 static int
 incident_ladder_at_end(const struct incident *inc,
@@ -318,9 +334,19 @@ incident_ladder_run(struct incident *inc, struct incident_ctx *cx,
 		if (inc->flags & INC_F_EXHAUSTED)
 			for (unsigned i = 0; i < inc->npeople; i++)
 				inc->people[i].flags &= ~INC_P_DECLINED;
-		if (incident_page_step(inc, cx, "step") > 0 ||
-		    (inc->flags & INC_F_EXHAUSTED))
+		if (incident_page_step(inc, cx, "step") > 0 &&
+		    !(inc->flags & INC_F_EXHAUSTED)) {
+			/* a step that cannot bring enough responders does
+			 * not make the rest wait its whole wait */
+			if (incident_potential(inc) >= inc->needed ||
+			    incident_ladder_at_end(inc, cx))
+				break;
+			incident_act(cx, INC_ACT_NOTE, NULL, inc->step, "step %u "
+			    "cannot bring %u responders: the next step at once",
+			    inc->step, inc->needed);
+		} else if (inc->flags & INC_F_EXHAUSTED) {
 			break;
+		}
 		incident_ladder_next(inc, cx);
 	}
 	incident_timer_set(inc, cx, INC_TIMER_STEP,

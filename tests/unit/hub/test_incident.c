@@ -192,16 +192,20 @@ test_two_responders(void **state)
 {
 	struct fx *f = *state;
 
+	/* two are needed, step 1 names one: step 2 is paged at once, not
+	 * after step 1's wait (the second responder must not wait it) */
 	fx_press(f, 0, "r1", PROTO_KIND_HELP, 1, 0);
-	assert_string_equal(fx_acts(f), "note; page suzuki 1; state");
+	assert_string_equal(fx_acts(f),
+	    "note; page suzuki 1; note; page sato 2; state");
+	assert_string_equal(f->cx.acts[2].text,
+	    "step 1 cannot bring 2 responders: the next step at once");
 	assert_int_equal(f->inc.needed, 2);	/* the counter's own rule */
+	assert_true(f->inc.due_ms == T0 + 60 * SEC);	/* step 2's wait */
 	fx_reply(f, 10 * SEC, "suzuki", PROTO_ACTION_ACK, PROTO_CAT_NONE);
 	assert_string_equal(fx_acts(f), "ack suzuki; state");
 	assert_int_equal(f->inc.state, PROTO_IST_PAGING);
 	assert_int_equal(f->inc.timer, INC_TIMER_STEP);
-	fx_timer(f);
-	assert_string_equal(fx_acts(f), "page sato 2; state");
-	fx_reply(f, 70 * SEC, "sato", PROTO_ACTION_ACK, PROTO_CAT_NONE);
+	fx_reply(f, 12 * SEC, "sato", PROTO_ACTION_ACK, PROTO_CAT_NONE);
 	assert_string_equal(fx_acts(f), "ack sato; state");
 	assert_int_equal(f->inc.state, PROTO_IST_ACKNOWLEDGED);
 }
@@ -497,7 +501,7 @@ test_resolve_tells_second_responder(void **state)
 	fx_reply(f, SEC, "suzuki", PROTO_ACTION_ACK, PROTO_CAT_NONE);
 	fx_reply(f, 2 * SEC, "sato", PROTO_ACTION_ACK, PROTO_CAT_NONE);
 	fx_reply(f, 9 * SEC, "suzuki", PROTO_ACTION_RESOLVE, PROTO_CAT_COMPLAINT);
-	assert_string_equal(fx_acts(f), "state; cancel sato 1; close");
+	assert_string_equal(fx_acts(f), "state; cancel sato 2; close");
 }
 
 static void
