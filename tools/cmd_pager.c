@@ -73,6 +73,7 @@ struct pager {
 					   is dropped too */
 	char topic_page[PROTO_TOPIC_MAX], topic_reply[PROTO_TOPIC_MAX];
 	char topic_hub[PROTO_TOPIC_MAX];
+	char topic_maint[PROTO_TOPIC_MAX];	/* maint/<person> */
 };
 
 /* The terminal as found; restored by pager_tty_restore from any exit. */
@@ -322,6 +323,26 @@ pager_hub(struct pager *p, const char *payload, size_t len)
 		    p->x.conf->site);
 }
 
+/* A maintenance alert or notice for this person (the facility role): a
+ * dead button must reach whoever keeps the buttons alive. */
+static void
+pager_maint(struct pager *p, const char *payload, size_t len)
+{
+	struct proto_maint mt;
+	const char *why = NULL;
+
+	(void)p;
+	if (proto_decode_maint(payload, len, &mt, &why) < 0) {
+		pager_say("(a maintenance message that is not valid: %s)", why);
+		return;
+	}
+	pager_say_alarm(mt.type == PROTO_MAINT_ALERT, "MAINTENANCE %s: %s %s%s%s%s:"
+	    " %s", mt.type == PROTO_MAINT_ALERT ? "ALERT" : "notice",
+	    mt.counter[0] ? "counter" : "channel", mt.counter[0] ? mt.counter :
+	    mt.channel, mt.label[0] ? " (" : "", mt.label, mt.label[0] ? ")" :
+	    "", mt.reason[0] ? mt.reason : "-");
+}
+
 static void
 pager_message(struct pager *p, const struct mqtt_ev *ev)
 {
@@ -340,6 +361,10 @@ pager_message(struct pager *p, const struct mqtt_ev *ev)
 	}
 	if (strcmp(ev->topic, p->topic_hub) == 0) {
 		pager_hub(p, (const char *)ev->payload, ev->len);
+		return;
+	}
+	if (strcmp(ev->topic, p->topic_maint) == 0) {
+		pager_maint(p, (const char *)ev->payload, ev->len);
 		return;
 	}
 	if (proto_topic_parse(ev->topic, strlen(ev->topic),
@@ -704,10 +729,13 @@ pager_start(struct pager *p, const char *person)
 	    c->site, PROTO_TOPIC_INCIDENT) < 0 ||
 	    proto_topic_build(p->topic_hub, sizeof p->topic_hub,
 	    c->topic_prefix, c->site, PROTO_TOPIC_HUB_STATUS, NULL) < 0 ||
+	    proto_topic_build(p->topic_maint, sizeof p->topic_maint,
+	    c->topic_prefix, c->site, PROTO_TOPIC_MAINT, p->me->id) < 0 ||
 	    !(p->m = ctl_mqtt(&p->x, "pager")) ||
 	    mqtt_subscribe(p->m, p->topic_page, 1) < 0 ||
 	    mqtt_subscribe(p->m, filter, 1) < 0 ||
 	    mqtt_subscribe(p->m, p->topic_hub, 1) < 0 ||
+	    mqtt_subscribe(p->m, p->topic_maint, 1) < 0 ||
 	    mqtt_connect(p->m) < 0) {
 		ctl_err(&p->x, "cannot start the MQTT client: %s", mqtt_error());
 		return -1;

@@ -53,13 +53,20 @@ test_last_will_alerts_facility(void **state)
 	struct proto_maint mt;
 	pid_t pid;
 
+	int feed;
+
 	assert_non_null(fx_counter_conf(h, "c1", NULL));
 	assert_true((pid = fx_counter_start(h, "c1")) > 0);
 	assert_true(h_wait_log(h, "hubd", "counter c1: online", 5000));
+	/* the facility person's console hears of it too */
+	assert_true(fx_pager_start(h, "fac", &feed) > 0);
+	assert_true(h_wait_log(h, "pager", "connected to 127.0.0.1", 10000));
 	h_mark_seen(h);
 
 	h_kill(h, pid, SIGKILL);
 	assert_int_equal(fx_next_maint(h, "fac", &mt, 10000), 0);
+	assert_true(h_wait_log(h, "pager", "MAINTENANCE ALERT: counter c1 "
+	    "(1番窓口): board reported offline", 5000));
 	assert_int_equal(mt.type, PROTO_MAINT_ALERT);
 	assert_string_equal(mt.counter, "c1");
 	assert_string_equal(mt.label, "1番窓口");
