@@ -21,11 +21,15 @@
 	"           [--category CATEGORY|none] [--open]\n" \
 	"           [--csv [--bom] | --json]\n"
 #define INCIDENT_USAGE \
-	"usage: panicctl incident ID [-c HUBCONF] [--db FILE] [--json]\n"
+	"usage: panicctl incident ID [-c HUBCONF] [--db FILE]\n" \
+	"           [--csv [--bom] | --json]\n"
 
 enum {
 	IC_ID, IC_RECEIVED, IC_COUNTER, IC_LABEL, IC_KIND, IC_STATE, IC_STEP,
-	IC_ACK, IC_BY, IC_SCENE, IC_CATEGORY, IC_NOTE, IC_COUNT
+	IC_ACK, IC_BY, IC_SCENE, IC_CATEGORY, IC_NOTE, IC_TEXT_COLS,
+	/* exports (CSV, JSON) only: every fact of the record */
+	IC_PRESSED = IC_TEXT_COLS, IC_TIMED_FROM, IC_NEEDED, IC_RESPONDERS,
+	IC_FULL, IC_RESOLVED, IC_RESOLVED_BY, IC_CLOSED, IC_COUNT
 };
 
 static const struct tab_col incidents_cols[IC_COUNT] = {
@@ -41,13 +45,47 @@ static const struct tab_col incidents_cols[IC_COUNT] = {
 	{ "scene", "on_scene", 1, 0, 1 },
 	{ "category", "category", 0, 0, 0 },
 	{ "note", "note", 0, 30, 0 },
+	{ "pressed", "pressed_at", 0, 0, 0 },
+	{ "from", "timed_from", 0, 0, 0 },
+	{ "needed", "needed", 1, 0, 0 },
+	{ "responders", "responders", 0, 0, 0 },
+	{ "full", "full_response", 1, 0, 1 },
+	{ "resolved", "resolved_at", 0, 0, 0 },
+	{ "resolved by", "resolved_by", 0, 0, 0 },
+	{ "closed", "closed_at", 0, 0, 0 },
 };
 
 struct incidents {
 	struct ctl *x;
 	struct tab *t;
 	int64_t n;
+	int all;			/* an export: every column */
 };
+
+/* The columns of an export beyond the terminal's. */
+static int
+incidents_export(struct incidents *l, const struct db_incident *inc)
+{
+	struct tab *t = l->t;
+	char who[PROTO_LIST_MAX * PROTO_ID_MAX * 2];
+	int64_t full;
+
+	if (db_incident_acks(l->x->db, inc->id, inc->needed, who, sizeof who,
+	    &full) < 0)
+		return -1;
+	tab_time_ms(t, IC_PRESSED, inc->pressed);
+	tab_str(t, IC_TIMED_FROM, db_press_trusted(inc) ? "press" :
+	    "reception");
+	tab_int(t, IC_NEEDED, inc->needed);
+	tab_str(t, IC_RESPONDERS, who);
+	if (full)
+		tab_ms(t, IC_FULL, full - db_timed_from(inc));
+	tab_time(t, IC_RESOLVED, inc->resolved);
+	if (inc->resolved_by[0])
+		tab_str(t, IC_RESOLVED_BY, inc->resolved_by);
+	tab_time(t, IC_CLOSED, inc->closed);
+	return 0;
+}
 
 static int
 incidents_row(void *arg, const struct db_incident *inc)
@@ -76,6 +114,8 @@ incidents_row(void *arg, const struct db_incident *inc)
 		tab_str(t, IC_NOTE, inc->note);
 	else
 		tab_null_text(t, IC_NOTE, "");
+	if (l->all && incidents_export(l, inc) < 0)
+		return -1;
 	l->n++;
 	return 0;
 }
@@ -197,7 +237,8 @@ cmd_incidents(int argc, char **argv)
 	f.from_ms = p.from_ms;
 	f.to_ms = p.to_ms;
 	l.x = &x;
-	if (!(l.t = tab_new(incidents_cols, IC_COUNT))) {
+	l.all = x.fmt != CTL_TEXT;
+	if (!(l.t = tab_new(incidents_cols, l.all ? IC_COUNT : IC_TEXT_COLS))) {
 		ctl_err(&x, "out of memory");
 		goto out;
 	}
@@ -558,6 +599,10 @@ tl_print(const struct timeline *t)
 			tab_null_text(tb, 2, "");
 		tab_str(tb, 3, t->e[i].detail);
 	}
+	if (t->x->fmt == CTL_CSV) {
+		rc = tab_csv(tb, stdout, t->x->bom);	/* the timeline's rows */
+		goto out;
+	}
 	if (t->x->fmt != CTL_JSON) {
 		tl_header(t);
 		rc = tab_print(tb, stdout);
@@ -645,7 +690,7 @@ cmd_incident(int argc, char **argv)
 	ctl_init(&x, "incident");
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "c:", longopts, NULL)) != -1) {
-		if (!ctl_option(&x, ch, optarg) || x.fmt == CTL_CSV) {
+		if (!ctl_option(&x, ch, optarg)) {
 			fputs(INCIDENT_USAGE, stderr);
 			return CTL_USAGE;
 		}

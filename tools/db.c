@@ -507,6 +507,32 @@ db_person_pages(struct db *db, const struct db_filter *f,
 }
 
 int
+db_incident_acks(struct db *db, int64_t incident, int needed, char *buf,
+    size_t size, int64_t *full_at)
+{
+	sqlite3_stmt *st;
+	int n = 0, rc;
+
+	buf[0] = '\0';
+	*full_at = 0;
+	if (sqlite3_prepare_v2(db->h, "SELECT person, at FROM acks WHERE"
+	    " incident = ? ORDER BY at, id", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, incident);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *p = (const char *)sqlite3_column_text(st, 0);
+		size_t len = strlen(buf);
+
+		if (++n == needed)
+			*full_at = sqlite3_column_int64(st, 1);
+		snprintf(buf + len, size - len, "%s%s", len ? " " : "",
+		    p ? p : "");
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
 db_incident_get(struct db *db, int64_t id, struct db_incident *out)
 {
 	sqlite3_stmt *st;

@@ -89,6 +89,11 @@ struct db_person_pages {
 };
 int db_person_pages(struct db *db, const struct db_filter *f,
     int (*fn)(void *arg, const struct db_person_pages *row), void *arg);
+/* Who acknowledged incident, in order, space-separated into buf (size
+ * bytes), and when the needed-th of them did (0: not that many). The
+ * full response: as many responders as the call needed. 0 or -1. */
+int db_incident_acks(struct db *db, int64_t incident, int needed, char *buf,
+    size_t size, int64_t *full_at);
 /* One incident: 1 found, 0 none, -1 error. */
 int db_incident_get(struct db *db, int64_t id, struct db_incident *out);
 /* The highest incident id stored (0: none) and the highest the hub has

@@ -278,10 +278,15 @@ test_open_incidents(void **state)
 
 	assert_int_equal(FX_PC(h, &out, "incidents", "-c",
 	    h_path(h, "hub.conf"), "--db", db, "--csv"), 0);
+	/* an export has every fact: the press, whom the times count from,
+	 * the responders and the full response, who resolved it and when */
 	assert_non_null(strstr(out, "id,received,counter,label,kind,state,step,"
-	    "ack_s,acknowledged_by,on_scene_s,category,note\r\n"));
+	    "ack_s,acknowledged_by,on_scene_s,category,note,pressed_at,"
+	    "timed_from,needed,responders,full_response_s,resolved_at,"
+	    "resolved_by,closed_at\r\n"));
 	assert_non_null(strstr(out, ",3番窓口,help,closed,1,10.0,sup,90.0,"
-	    "complaint,\"a, \"\"b\"\"\nc\"\r\n"));
+	    "complaint,\"a, \"\"b\"\"\nc\",2026-"));
+	assert_non_null(strstr(out, ",reception,1,sup,10.0,2026-"));
 	free(out);
 }
 
@@ -640,6 +645,18 @@ test_report_credits(void **state)
 	assert_non_null(strstr(out, "reached step 3, in 2 rounds of the "
 	    "ladder\n"));
 	assert_non_null(strstr(out, "(zone A, 窓口エリアA)"));
+	free(out);
+
+	/* a timeline as CSV; the export names the responders in order */
+	assert_int_equal(FX_PC(h, &out, "incident", "1", "-c",
+	    h_path(h, "hub.conf"), "--db", db, "--csv"), 0);
+	assert_memory_equal(out, "at,what,who,detail\r\n", 19);
+	assert_non_null(strstr(out, ",page,mgr,"));
+	free(out);
+	assert_int_equal(FX_PC(h, &out, "incidents", "-c", h_path(h, "hub.conf"),
+	    "--db", db, "--from", "2026-12-07", "--to", "2026-12-07", "--json"),
+	    0);
+	assert_non_null(strstr(out, "\"responders\":\t\"bak\""));
 	free(out);
 
 	/* sup away on 12-07, bak standing in: shift rows credit bak */
