@@ -85,8 +85,10 @@ flood_one(struct harness *h, uint64_t *seed, int k, const char *replay)
 		n = (size_t)snprintf(buf, sizeof buf, "{\"v\":1,\"id\":7,\"counter\":"
 		    "[\"c1\"],\"boot\":{},\"seq\":\"one\",\"kind\":true}");
 		break;
-	case 3:		/* a protocol version nobody speaks yet */
-		n = (size_t)snprintf(buf, sizeof buf, "{\"v\":99,\"id\":\"c1:b:%d\","
+	case 3:		/* a protocol version before the first (a newer one
+			 * from a configured counter is read, and paged:
+			 * test_hub_review) */
+		n = (size_t)snprintf(buf, sizeof buf, "{\"v\":0,\"id\":\"c1:b:%d\","
 		    "\"counter\":\"c1\",\"boot\":\"b\",\"seq\":%d,\"kind\":\"help\","
 		    "\"gesture\":\"press\",\"button\":\"main\",\"attempt\":1}", k,
 		    k);
