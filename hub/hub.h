@@ -179,6 +179,10 @@ struct hub {
 	 * *offset_ms: counter's clock minus the hub's; 0: not known. */
 	int (*board_offset)(struct hub *h, const char *counter,
 	    int64_t *offset_ms);
+	/* and outbox of the notifier, for maintenance messages (NULL: MQTT
+	 * only) */
+	void (*maint_channels)(struct hub *h, const char *person,
+	    const struct proto_maint *mt);
 };
 
 /* ---- engine.c: incidents from events, replies and timers ------------- */
@@ -270,6 +274,11 @@ int notify_init(struct hub *h, struct hub_fdsrc *src);
  * Attempts start at once and never block; each is recorded when over. */
 void notify_page(struct hub *h, const struct proto_page *pg,
     const char *person);
+/* A maintenance alert or notice to person on each of their channels but
+ * the pager (outbox_maint publishes it on maint/<person>): tried again
+ * like a page, logged (no incident to record it under). */
+void notify_maint(struct hub *h, const char *person,
+    const struct proto_maint *mt);
 /* 0 when every channel of person's latest page of incident has failed for
  * good and the pager is not one of them; 1 otherwise. */
 int notify_reachable(struct hub *h, int64_t incident, const char *person);

@@ -361,6 +361,7 @@ main(int argc, char **argv)
 	if (!(h->conf = hub_conf_load_all(o.path, err, sizeof err)))
 		fatalx("%s", err);
 	h->board_offset = supervise_board_offset;
+	h->maint_channels = notify_maint;
 	if (o.check) {
 		/* -v: the config as read, the proof of its own */
 		if (o.verbose)

@@ -29,6 +29,8 @@ struct nt_job {
 	unsigned attempt;		/* started so far */
 	enum nt_state state;
 	int live;			/* the person's latest page */
+	int maint;			/* a maintenance message, not a page:
+					   no incident, retried on its own */
 	int64_t due_ms;			/* NT_WAIT: the next attempt */
 	int64_t start_mono, start_wall;
 	struct nt_job *next;
@@ -152,6 +154,22 @@ nt_done(void *owner, const struct notify_result *r, void *arg)
 	    .latency_ms = now - j->start_mono, .attempt = j->attempt };
 
 	j->state = ok ? NT_SENT : NT_FAILED;
+	if (j->maint) {
+		/* no incident to record it under: the log says it */
+		if (!ok && ch && !r->permanent &&
+		    j->attempt < (unsigned)ch->attempts) {
+			wait = nt_backoff(n, ch, j->attempt);
+			j->state = NT_WAIT;
+			j->due_ms = now + wait;
+		}
+		log_info("maintenance %s to %s on %s: %s%s%s, attempt %u%s",
+		    j->pg.maint == 1 ? "alert" : "notice", j->pg.person,
+		    j->channel, r->outcome, r->detail[0] ? " " : "", r->detail,
+		    j->attempt, j->state == NT_WAIT ? ", trying again" : "");
+		if (ch)
+			nt_health(n, ch, r);
+		return;
+	}
 	if (!ok && ch && j->live && !r->permanent &&
 	    j->attempt < (unsigned)ch->attempts &&
 	    engine_page_step(n->h, j->incident, j->pg.person) == j->pg.step) {
@@ -285,6 +303,41 @@ notify_page(struct hub *h, const struct proto_page *pg, const char *person)
 	}
 }
 
+void
+notify_maint(struct hub *h, const char *person, const struct proto_maint *mt)
+{
+	struct notify *n = h->notify;
+	int k = conf_person_find(h->conf, person);
+	const struct conf_person *p;
+
+	if (!n || k < 0)
+		return;
+	p = &h->conf->people[k];
+	for (unsigned i = 0; i < p->nnotify; i++) {
+		const struct conf_notify *cn = &p->notify[i];
+		struct nt_job *j;
+
+		if (cn->channel == CONF_PAGER || !(j = calloc(1, sizeof *j)))
+			continue;
+		snprintf(j->pg.site, sizeof j->pg.site, "%s", h->conf->site);
+		snprintf(j->pg.counter, sizeof j->pg.counter, "%s",
+		    mt->counter[0] ? mt->counter : mt->channel);
+		snprintf(j->pg.label, sizeof j->pg.label, "%s", mt->label);
+		j->pg.kind = PROTO_KIND_FAULT;
+		snprintf(j->pg.person, sizeof j->pg.person, "%s", p->id);
+		snprintf(j->pg.name, sizeof j->pg.name, "%s", p->name);
+		snprintf(j->pg.to, sizeof j->pg.to, "%s", cn->to);
+		j->pg.maint = mt->type == PROTO_MAINT_ALERT ? 1 : 2;
+		snprintf(j->pg.reason, sizeof j->pg.reason, "%s", mt->reason);
+		snprintf(j->channel, sizeof j->channel, "%s",
+		    h->conf->channels[cn->channel].name);
+		j->maint = 1;
+		j->next = n->jobs;
+		n->jobs = j;
+		nt_attempt(n, j);
+	}
+}
+
 int
 notify_reachable(struct hub *h, int64_t incident, const char *person)
 {
@@ -329,8 +382,9 @@ nt_sweep(struct notify *n, int64_t now)
 
 	while (*pp) {
 		struct nt_job *j = *pp;
-		int current = j->live && engine_page_step(n->h, j->incident,
-		    j->pg.person) == j->pg.step;
+		int current = j->maint ? j->state == NT_WAIT : j->live &&
+		    engine_page_step(n->h, j->incident, j->pg.person) ==
+		    j->pg.step;
 
 		if (j->state == NT_WAIT && current && now >= j->due_ms)
 			nt_attempt(n, j);

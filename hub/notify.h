@@ -33,6 +33,9 @@ struct notify_page {
 	int64_t elapsed_ms;		/* since the press reached the hub */
 	uint32_t acks, needed;
 	char ack_url[NOTIFY_URL_MAX];	/* one-tap acknowledgement; "" if none */
+	/* a maintenance alert or notice instead of a page: its reason */
+	int maint;			/* 0 page, 1 alert, 2 notice */
+	char reason[PROTO_TEXT_MAX];
 };
 
 /* How an attempt ended. outcome: "sent", "failed" or "timeout"; permanent:

@@ -42,8 +42,13 @@ tpl_kind(enum proto_kind k)
 void
 notify_tpl_title(const struct notify_page *pg, char *buf, size_t size)
 {
-	snprintf(buf, size, "%s: %s (%s)", tpl_kind(pg->kind),
-	    pg->label[0] ? pg->label : pg->counter, pg->counter);
+	if (pg->maint)
+		snprintf(buf, size, "MAINTENANCE %s: %s (%s)", pg->maint == 1 ?
+		    "ALERT" : "notice", pg->label[0] ? pg->label : pg->counter,
+		    pg->counter);
+	else
+		snprintf(buf, size, "%s: %s (%s)", tpl_kind(pg->kind),
+		    pg->label[0] ? pg->label : pg->counter, pg->counter);
 }
 
 void
@@ -52,6 +57,11 @@ notify_tpl_text(const struct notify_page *pg, char *buf, size_t size)
 	size_t used = 0;
 
 	buf[0] = '\0';
+	if (pg->maint) {
+		tpl_add(buf, size, &used, "%s (%s): %s.", pg->label[0] ?
+		    pg->label : pg->counter, pg->counter, pg->reason);
+		return;
+	}
 	tpl_add(buf, size, &used, "%s at %s (%s)", tpl_kind(pg->kind),
 	    pg->label[0] ? pg->label : pg->counter, pg->counter);
 	if (pg->location[0])
@@ -75,7 +85,9 @@ tpl_value(const struct notify_page *pg, const char *name, size_t len,
 	else if (IS("counter")) v = pg->counter;
 	else if (IS("label")) v = pg->label;
 	else if (IS("location")) v = pg->location;
-	else if (IS("kind")) v = proto_kind_name(pg->kind);
+	else if (IS("kind")) v = pg->maint ? "maintenance" :
+	    proto_kind_name(pg->kind);
+	else if (IS("reason")) v = pg->reason;
 	else if (IS("person")) v = pg->person;
 	else if (IS("name")) v = pg->name;
 	else if (IS("to")) v = pg->to;
@@ -403,6 +415,7 @@ notify_tpl_env(const struct notify_page *pg, char *buf, size_t size,
 		{ "PANIC_ELAPSED_S", "{elapsed_s}" }, { "PANIC_ACKS", "{acks}" },
 		{ "PANIC_NEEDED", "{needed}" }, { "PANIC_TITLE", "{title}" },
 		{ "PANIC_TEXT", "{text}" }, { "PANIC_ACK_URL", "{ack_url}" },
+		{ "PANIC_REASON", "{reason}" },
 		/* a clean environment: the hub's own is not the hook's */
 		{ "PATH", "/usr/local/bin:/usr/bin:/bin" },
 		{ "LANG", "C.UTF-8" },
@@ -415,7 +428,8 @@ notify_tpl_env(const struct notify_page *pg, char *buf, size_t size,
 		int w;
 
 		notify_tpl_expand(vars[i][1], pg, v, sizeof v);
-		if (!v[0] && strcmp(vars[i][0], "PANIC_ACK_URL") == 0)
+		if (!v[0] && (strcmp(vars[i][0], "PANIC_ACK_URL") == 0 ||
+		    strcmp(vars[i][0], "PANIC_REASON") == 0))
 			continue;
 		if (n + 1 >= max)
 			return -1;

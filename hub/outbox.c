@@ -328,6 +328,10 @@ outbox_maint(struct hub *h, const struct proto_maint *mt)
 			continue;
 		outbox_topic(h, PROTO_TOPIC_MAINT, p->id, topic, sizeof topic);
 		outbox_send(h, topic, buf, (size_t)n, 0, 0, HUB_OUT_KEEP);
+		/* and their ntfy, mail or hook: a dead button must reach
+		 * whoever can fix it, whatever their device */
+		if (h->maint_channels)
+			h->maint_channels(h, p->id, mt);
 	}
 }
 

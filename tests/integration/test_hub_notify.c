@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include <cjson/cJSON.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -442,6 +443,48 @@ test_all_failed_moves_on_and_alerts(void **state)
 	recv_stop(back);
 }
 
+/* A dead board: the facility person hears of it on their own channel,
+ * not only on maint/<person> (scenario 6 for anyone on ntfy), and of its
+ * return. */
+static void
+test_maintenance_on_channels(void **state)
+{
+	struct nt *t = *state;
+	const char *const notify[] = { "fac",
+	    "{ channel = \"ntfy\"; to = \"branch-fac\"; }", NULL };
+	char channels[512];
+	struct recv_msg m;
+	pid_t board;
+	cJSON *o;
+
+	snprintf(channels, sizeof channels, "channels = ( { name = \"ntfy\";"
+	    " type = \"webhook\"; template = \"ntfy\";"
+	    " url = \"http://127.0.0.1:%d/ntfy\"; } );\n",
+	    recv_port(t->http));
+	assert_non_null(fx_hub_conf_notify(t->h, LONG_STEP_MS, NULL, notify,
+	    channels));
+	assert_true(fx_hub_start(t->h) > 0);
+	assert_true((board = fx_counter_start(t->h, "c1")) > 0);
+	assert_true(h_wait_log(t->h, "hubd", "counter c1: online", 5000));
+	h_kill(t->h, board, SIGKILL);
+	o = body_json(t, "/ntfy", NULL, 0);
+	assert_string_equal(jstr(JGET(o, "topic")), "branch-fac");
+	assert_non_null(strstr(jstr(JGET(o, "title")), "MAINTENANCE ALERT: "
+	    "1番窓口 (c1)"));
+	assert_non_null(strstr(jstr(JGET(o, "message")), "board reported "
+	    "offline"));
+	cJSON_Delete(o);
+	assert_true(h_wait_log(t->h, "hubd", "maintenance alert to fac on ntfy:"
+	    " sent", 5000));
+	/* and the notice when it is back */
+	assert_true(fx_counter_start(t->h, "c1") > 0);
+	assert_true(recv_wait(t->http, "/ntfy", 2, WAIT_MS));
+	assert_true(recv_get(t->http, "/ntfy", 1, &m));
+	assert_non_null(strstr(m.body, "MAINTENANCE notice"));
+	assert_non_null(strstr(m.body, "back online"));
+	recv_msg_free(&m);
+}
+
 int
 main(void)
 {
@@ -452,6 +495,7 @@ main(void)
 		T(test_command_hook_time_limit),
 		T(test_hung_channel_delays_nobody),
 		T(test_all_failed_moves_on_and_alerts),
+		T(test_maintenance_on_channels),
 	};
 #undef T
 

@@ -245,10 +245,45 @@ test_env(void **state)
 	assert_int_equal(notify_tpl_env(&pg, buf, 64, env, NOTIFY_ENV_MAX), -1);
 }
 
+/* A maintenance message through the same templates: its own title and
+ * text, "maintenance" as the kind, its reason for hooks. */
+static void
+test_maintenance(void **state)
+{
+	struct notify_page pg;
+	char buf[4096], *env[NOTIFY_ENV_MAX], url[NOTIFY_URL_MAX];
+	int n, reason = 0, kind = 0;
+	cJSON *o;
+
+	(void)state;
+	page(&pg, PROTO_KIND_FAULT, "b1-fac", "");
+	pg.maint = 1;
+	snprintf(pg.reason, sizeof pg.reason, "heartbeat missed for 60 s");
+	o = render(CONF_TPL_NTFY, &pg, url);
+	assert_string_equal(str(o, "title"),
+	    "MAINTENANCE ALERT: 3番窓口 <A&B> (c03)");
+	assert_string_equal(str(o, "message"),
+	    "3番窓口 <A&B> (c03): heartbeat missed for 60 s.");
+	assert_null(cJSON_GetObjectItem(o, "actions"));
+	cJSON_Delete(o);
+	pg.maint = 2;
+	notify_tpl_title(&pg, buf, sizeof buf);
+	assert_string_equal(buf, "MAINTENANCE notice: 3番窓口 <A&B> (c03)");
+	n = notify_tpl_env(&pg, buf, sizeof buf, env, NOTIFY_ENV_MAX);
+	assert_true(n > 0);
+	for (int i = 0; i < n; i++) {
+		reason |= strcmp(env[i], "PANIC_REASON=heartbeat missed for "
+		    "60 s") == 0;
+		kind |= strcmp(env[i], "PANIC_KIND=maintenance") == 0;
+	}
+	assert_true(reason && kind);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_maintenance),
 		cmocka_unit_test(test_ntfy),
 		cmocka_unit_test(test_slack),
 		cmocka_unit_test(test_teams),
