@@ -47,6 +47,8 @@ struct report_group {
 	int64_t paged, declined, missed;	/* by person: their pages */
 	int64_t from_press;		/* timed from a trusted press */
 	struct stats tohub;		/* press to reception, when trusted */
+	struct stats full;		/* to as many acks as were needed */
+	int64_t resolved;		/* by person: calls they resolved */
 };
 
 struct report {
@@ -366,6 +368,8 @@ report_add(struct report_group *g, const struct report *r,
 	}
 	if (inc->on_scene && stats_add(&g->scene, inc->on_scene - start) < 0)
 		return -1;
+	if (inc->full_at && stats_add(&g->full, inc->full_at - start) < 0)
+		return -1;
 	return 0;
 }
 
@@ -392,6 +396,24 @@ report_person_pages(void *arg, const struct db_person_pages *pp)
 	return 0;
 }
 
+/* By person: whoever resolved the call gets it counted on their row. */
+static int
+report_resolver(struct report *r, const struct db_incident *inc)
+{
+	struct report_group *g;
+	int k;
+
+	if (r->by != BY_PERSON || !inc->resolved_by[0])
+		return 0;
+	k = conf_person_find(r->x.conf, inc->resolved_by);
+	if (!(g = report_group(r, k, inc->resolved_by, k >= 0 ?
+	    r->x.conf->people[k].name : "", k >= 0 ? k : 1000)))
+		return -1;
+	g->resolved++;
+	r->total.resolved++;
+	return 0;
+}
+
 static int
 report_row(void *arg, const struct db_incident *inc)
 {
@@ -404,7 +426,8 @@ report_row(void *arg, const struct db_incident *inc)
 		return 0;
 	}
 	if (!(g = report_group_of(r, inc)) || report_add(g, r, inc) < 0 ||
-	    report_add(&r->total, r, inc) < 0) {
+	    report_add(&r->total, r, inc) < 0 ||
+	    report_resolver(r, inc) < 0) {
 		ctl_err(&r->x, "out of memory");
 		return -1;
 	}
@@ -426,13 +449,14 @@ enum {
 	RC_KEY, RC_NAME, RC_COUNT, RC_ACKED, RC_ACK_MED, RC_ACK_P90,
 	RC_ACK_MAX, RC_SCENE_MED, RC_SCENE_P90, RC_SCENE_MAX, RC_ESC,
 	RC_ACK_BREACH, RC_SCENE_BREACH, RC_OPEN,
-	RC_PAGED, RC_DECLINED, RC_MISSED,	/* by person only */
-	RC_TOHUB_MED, RC_TOHUB_MAX,
+	RC_PAGED, RC_DECLINED, RC_MISSED, RC_RESOLVED,	/* by person only */
+	RC_TOHUB_MED, RC_TOHUB_MAX, RC_FULL_MED, RC_FULL_MAX,
 	RC_COUNT_COLS
 };
 
 static void
-report_cells(struct tab *t, struct report_group *g, int named, int pages)
+report_cells(struct tab *t, struct report_group *g, int named, int pages,
+    int full)
 {
 	unsigned o = named ? 0 : 1;	/* columns shift left without names */
 	struct stats *s[2] = { &g->ack, &g->scene };
@@ -462,14 +486,23 @@ report_cells(struct tab *t, struct report_group *g, int named, int pages)
 		tab_int(t, RC_PAGED - o, g->paged);
 		tab_int(t, RC_DECLINED - o, g->declined);
 		tab_int(t, RC_MISSED - o, g->missed);
+		tab_int(t, RC_RESOLVED - o, g->resolved);
 	} else {
-		o += RC_TOHUB_MED - RC_PAGED;	/* those three are left out */
+		o += RC_TOHUB_MED - RC_PAGED;	/* those four are left out */
 	}
 	stats_sort(&g->tohub);
 	if (stats_median(&g->tohub, &v) == 0)
 		tab_ms(t, RC_TOHUB_MED - o, v);
 	if (stats_max(&g->tohub, &v) == 0)
 		tab_ms(t, RC_TOHUB_MAX - o, v);
+	/* the full response: in exports only, the terminal is wide enough */
+	if (!full)
+		return;
+	stats_sort(&g->full);
+	if (stats_median(&g->full, &v) == 0)
+		tab_ms(t, RC_FULL_MED - o, v);
+	if (stats_max(&g->full, &v) == 0)
+		tab_ms(t, RC_FULL_MAX - o, v);
 }
 
 /* "60s", "3m", "1m30s", "500ms": a target as its option would say it. */
@@ -528,8 +561,11 @@ report_table(struct report *r, struct tab_col *cols, int named)
 		{ "paged", "paged", 1, 0, 0 },
 		{ "declined", "declined", 1, 0, 0 },
 		{ "missed", "missed", 1, 0, 0 },
+		{ "resolved", "resolved", 1, 0, 0 },
 		{ "to hub med", "to_hub_median", 1, 0, 1 },
 		{ "to hub max", "to_hub_max", 1, 0, 1 },
+		{ "full med", "full_median", 1, 0, 1 },
+		{ "full max", "full_max", 1, 0, 1 },
 	};
 	int pages = r->by == BY_PERSON;
 	unsigned n = 0;
@@ -537,7 +573,8 @@ report_table(struct report *r, struct tab_col *cols, int named)
 
 	for (unsigned i = 0; i < RC_COUNT_COLS; i++)
 		if ((i != RC_NAME || named) && (i < RC_PAGED ||
-		    i >= RC_TOHUB_MED || pages))
+		    i >= RC_TOHUB_MED || pages) &&
+		    (i < RC_FULL_MED || r->x.fmt != CTL_TEXT))
 			cols[n++] = all[i];
 	if (!(t = tab_new(cols, n)))
 		return NULL;
@@ -547,11 +584,12 @@ report_table(struct report *r, struct tab_col *cols, int named)
 			continue;
 		if (tab_row(t) < 0)
 			break;
-		report_cells(t, r->groups[i], named, pages);
+		report_cells(t, r->groups[i], named, pages,
+		    r->x.fmt != CTL_TEXT);
 	}
 	snprintf(r->total.key, sizeof r->total.key, "all");
 	if (tab_row(t) == 0) {
-		report_cells(t, &r->total, named, pages);
+		report_cells(t, &r->total, named, pages, r->x.fmt != CTL_TEXT);
 		tab_total(t);
 	}
 	return t;
@@ -628,12 +666,14 @@ report_free(struct report *r)
 		stats_free(&r->groups[i]->ack);
 		stats_free(&r->groups[i]->scene);
 		stats_free(&r->groups[i]->tohub);
+		stats_free(&r->groups[i]->full);
 		free(r->groups[i]);
 	}
 	free(r->groups);
 	stats_free(&r->total.ack);
 	stats_free(&r->total.scene);
 	stats_free(&r->total.tohub);
+	stats_free(&r->total.full);
 }
 
 static int

@@ -229,6 +229,9 @@ struct db_extra {
 		int64_t id, at, ack;	/* the first ack: earliest, then
 					   lowest ack id (as db_incident_get) */
 		char person[PROTO_ID_MAX];
+		int64_t nth[DB_ACKS_KEPT];	/* the first few acks' times, for
+					   the full response */
+		unsigned n;
 	} *first;
 	size_t nfirst, capfirst;
 };
@@ -263,6 +266,9 @@ db_incident_call(sqlite3_stmt *st, void *cbp)
 	fa = cb->x->nfirst ? bsearch(&inc.id, cb->x->first, cb->x->nfirst,
 	    sizeof *cb->x->first, db_cmp_id) : NULL;
 	memcpy(inc.first_ack, fa ? fa->person : "", fa ? sizeof fa->person : 1);
+	/* the needed-th acknowledgement: the full response */
+	inc.full_at = fa && inc.needed >= 1 && (unsigned)inc.needed <= fa->n ?
+	    fa->nth[inc.needed - 1] : 0;
 	return cb->fn(cb->arg, &inc);
 }
 
@@ -302,13 +308,19 @@ db_extra_first(sqlite3_stmt *st, void *xp)
 
 	/* rows come by incident, then time: the first of an incident is
 	 * its earliest; of two at the same time, the lower ack id wins */
-	if (f && f->id == id && (f->at < at || f->ack < ack))
-		return 0;
+	if (f && f->id == id) {
+		if (f->n < DB_ACKS_KEPT)
+			f->nth[f->n++] = at;
+		if (f->at < at || f->ack < ack)
+			return 0;
+	}
 	if (!f || f->id != id) {
 		if (db_grow((void **)&x->first, x->nfirst, &x->capfirst,
 		    sizeof *x->first) < 0)
 			return -1;
 		f = &x->first[x->nfirst++];
+		f->n = 0;
+		f->nth[f->n++] = at;
 	}
 	f->id = id;
 	f->at = at;

@@ -42,6 +42,8 @@ struct db_filter {
 					 * resolved are left empty */
 };
 
+#define DB_ACKS_KEPT	4	/* acks per incident read for a report */
+
 struct db_incident {
 	int64_t id;
 	char counter[PROTO_ID_MAX];
@@ -60,6 +62,9 @@ struct db_incident {
 	int board_offset_known;
 	char resolved_by[PROTO_ID_MAX];	/* a person; "" at the counter or
 					   not known (before schema 5) */
+	int64_t full_at;		/* db_incidents: when the needed-th
+					   acknowledgement came (needed up to
+					   DB_ACKS_KEPT), 0 never */
 };
 
 /* A board clock this close to the hub's makes its pressed_at a time to

@@ -635,6 +635,18 @@ test_report_credits(void **state)
 	assert_string_equal(c[16], "0");
 	assert_string_equal(c[17], "0");
 	free(out);
+	/* who resolved what, and the full response: as many responders as
+	 * needed (one here: the first ack) */
+	sql(db, "UPDATE incidents SET resolved_at = %lld, resolved_by = 'bak'"
+	    " WHERE id = 2;", (long long)(t0 + 3700000));
+	assert_int_equal(FX_PC(h, &out, "report", "-c", h_path(h, "hub.conf"),
+	    "--db", db, "--from", "2026-12-07", "--to", "2026-12-07", "--by",
+	    "person", "--json"), 0);
+	assert_non_null(strstr(out, "\"person\":\t\"bak\""));
+	assert_non_null(strstr(strstr(out, "\"person\":\t\"bak\""),
+	    "\"resolved\":\t1,"));
+	assert_non_null(strstr(out, "\"full_median_ms\":\t40000"));
+	free(out);
 
 	/* a call that went to step 3 and round 2, back at step 1 now: the
 	 * highest step and the rounds are said, and the zone by its name */
