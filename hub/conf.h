@@ -110,6 +110,10 @@ struct conf_target {
 struct conf_step {
 	struct conf_target targets[CONF_TARGETS_MAX];
 	unsigned ntargets;
+	/* paged with the step to be told, and never stood down when the
+	 * call is covered (security in an emergency) */
+	struct conf_target informed[CONF_TARGETS_MAX];
+	unsigned ninformed;
 	int wait_ms;
 };
 

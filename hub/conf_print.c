@@ -264,6 +264,11 @@ conf_print_policies(const struct hub_conf *c, FILE *f)
 			fputs("      { targets = ", f);
 			conf_print_targets(c, p->steps[s].targets,
 			    p->steps[s].ntargets, f);
+			if (p->steps[s].ninformed) {
+				fputs("; informed = ", f);
+				conf_print_targets(c, p->steps[s].informed,
+				    p->steps[s].ninformed, f);
+			}
 			fprintf(f, "; wait_ms = %d; }%s\n", p->steps[s].wait_ms,
 			    s + 1 < p->nsteps ? "," : "");
 		}

@@ -71,7 +71,8 @@ static const struct cfg_knob conf_policy_knobs[] = {
 };
 
 static const struct cfg_knob conf_step_knobs[] = {
-	KNOB_SKIP("targets"), KNOB_SKIP("wait_s"), KNOB_SKIP("wait_ms"),
+	KNOB_SKIP("targets"), KNOB_SKIP("informed"), KNOB_SKIP("wait_s"),
+	KNOB_SKIP("wait_ms"),
 	KNOB_END
 };
 
@@ -351,6 +352,10 @@ conf_read_step(struct hub_conf *c, const config_setting_t *g,
 		return cfg_fail(err, errlen, g, c->file,
 		    "missing required key \"wait_s\" (or \"wait_ms\")");
 	if (conf__read_targets(c, t, st->targets, &st->ntargets, err,
+	    errlen) < 0)
+		return -1;
+	if ((t = config_setting_get_member(g, "informed")) &&
+	    conf__read_targets(c, t, st->informed, &st->ninformed, err,
 	    errlen) < 0)
 		return -1;
 	return conf__read_duration(g, "wait", 0, 100, &st->wait_ms, c->file,

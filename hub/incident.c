@@ -198,6 +198,43 @@ incident_page(struct incident *inc, struct incident_ctx *cx,
 	incident_act(cx, INC_ACT_PAGE, p->id, inc->step, "%s", why);
 }
 
+/* The step's informed targets: paged to be told, and kept on the call
+ * when it is covered (security stays on its way in an emergency). */
+static unsigned
+incident_page_informed(struct incident *inc, struct incident_ctx *cx)
+{
+	const struct hub_conf *c = cx->conf;
+	const struct conf_step *st = &conf_policy_for(c, inc->kind)->
+	    steps[inc->step - 1];
+	struct conf_step as_targets;
+	struct rules_people ppl;
+	unsigned n = 0;
+
+	if (!st->ninformed)
+		return 0;
+	memset(&as_targets, 0, sizeof as_targets);
+	memcpy(as_targets.targets, st->informed, sizeof st->informed);
+	as_targets.ntargets = st->ninformed;
+	rules_targets(c, conf_counter_find(c, inc->counter), &as_targets,
+	    &cx->when, &ppl);
+	if (ppl.fallback)
+		return 0;	/* nobody to inform: no fallback for that */
+	for (unsigned i = 0; i < ppl.n; i++) {
+		struct incident_person *p = incident_person_get(inc,
+		    c->people[ppl.idx[i]].id);
+
+		if (!p)
+			continue;
+		p->flags |= INC_P_INFORMED;
+		if ((p->flags & (INC_P_ACKED | INC_P_DECLINED | INC_P_PAGED)) ||
+		    p->paged_ms == cx->now_ms)
+			continue;
+		incident_page(inc, cx, p, "informed");
+		n++;
+	}
+	return n;
+}
+
 /* A shift may have changed since the press: the earlier steps' targets,
  * resolved now, may name someone who came on duty since (the supervisor
  * after a hand-over) and was never paged for this call. Page them too,
@@ -262,7 +299,8 @@ incident_page_step(struct incident *inc, struct incident_ctx *cx,
 		incident_page(inc, cx, p, ppl.fallback ? "fallback" : why);
 		n++;
 	}
-	return n + incident_page_on_duty(inc, cx);
+	return n + incident_page_informed(inc, cx) +
+	    incident_page_on_duty(inc, cx);
 }
 
 /* Responders the call may still get: those who acknowledged, and those
@@ -370,8 +408,9 @@ incident_check_covered(struct incident *inc, struct incident_ctx *cx)
 	for (unsigned i = 0; i < inc->npeople; i++) {
 		struct incident_person *p = &inc->people[i];
 
-		if (!(p->flags & INC_P_PAGED) || (p->flags & INC_P_ACKED))
-			continue;
+		if (!(p->flags & INC_P_PAGED) || (p->flags & (INC_P_ACKED |
+		    INC_P_INFORMED)))
+			continue;	/* the informed stay on the call */
 		p->flags = (p->flags & ~INC_P_PAGED) | INC_P_CANCELLED;
 		incident_act(cx, INC_ACT_CANCEL, p->id, p->step, "covered by %s",
 		    n ? names : "a responder at the counter");

@@ -22,6 +22,8 @@
 #define INC_P_DECLINED	0x04	/* declined in this round of the ladder */
 #define INC_P_CANCELLED	0x08	/* was told to stand down */
 #define INC_P_ON_SCENE	0x10
+#define INC_P_INFORMED	0x20	/* paged as an informed target: not stood
+				   down when the call is covered */
 
 struct incident_person {
 	char id[PROTO_ID_MAX];

@@ -547,6 +547,32 @@ test_ladder_across_hand_over(void **state)
 	assert_string_equal(fx_acts(f), "page boss 3; state");
 }
 
+/* An informed target is paged with its step and stays on the call when it
+ * is covered: two of the team acknowledge an emergency, the third is
+ * stood down, security keeps coming. */
+static void
+test_informed_not_stood_down(void **state)
+{
+	struct fx *f = *state;
+
+	conf_free(f->c);
+	f->c = ht_conf("site = \"b1\";\ntimezone = \"Asia/Tokyo\";\n"
+	    "fallback = [\"person:boss\"];\n" HT_PEOPLE HT_SHIFTS
+	    "policies = (\n"
+	    " { kind = \"help\"; steps = ( { targets = [\"supervisor\"];"
+	    " wait_s = 60; } ); },\n"
+	    " { kind = \"emergency\"; min_responders = 2; steps = (\n"
+	    "   { targets = [\"team:resp\"]; informed = [\"role:security\"];"
+	    " wait_s = 30; } ); } );\n");
+	fx_press(f, 0, "c03", PROTO_KIND_EMERGENCY, 1, 0);
+	assert_string_equal(fx_acts(f), "note; page sato 1; page tanaka 1; "
+	    "page suzuki 1; page ito 1; state");
+	fx_reply(f, 5 * SEC, "sato", PROTO_ACTION_ACK, PROTO_CAT_NONE);
+	fx_reply(f, 6 * SEC, "tanaka", PROTO_ACTION_ACK, PROTO_CAT_NONE);
+	assert_string_equal(fx_acts(f), "ack tanaka; cancel suzuki 1; state");
+	assert_int_equal(f->inc.state, PROTO_IST_ACKNOWLEDGED);
+}
+
 int
 main(void)
 {
@@ -555,6 +581,7 @@ main(void)
 		T(test_open_pages_supervisor),
 		T(test_ladder_repeats_then_never_stops),
 		T(test_ladder_across_hand_over),
+		T(test_informed_not_stood_down),
 		T(test_ack_stops_paging),
 		T(test_two_responders),
 		T(test_decline_moves_on_at_once),
