@@ -62,6 +62,8 @@ struct counterd {
 					   heard, 0 offline, 1 online */
 	int64_t hub_wait_at_ms;		/* connected, no hub status yet: when
 					   to call the hub missing, -1 */
+	int hub_heard;			/* a hub status came since the connect
+					   (a restarted broker may hold none) */
 	char boot[PROTO_ID_MAX];	/* boot of new ids, as last announced */
 	int64_t ob_retry_at_ms;		/* memory-only outbox: next try, -1 */
 	int lock_fd;			/* flock on "<outbox>.lock", -1 */
@@ -504,8 +506,10 @@ counterd_connected(struct counterd *d, int64_t now_ms)
 	d->resend_after = 0;
 	d->resend_ms = RESEND_MIN_MS;
 	d->resend_at_ms = now_ms;
-	if (d->hub_online < 0)
-		d->hub_wait_at_ms = now_ms + HUB_STATUS_WAIT_MS;
+	/* every connect: a broker restarted without persistence holds no
+	 * hub status, and a hub that did not come back would look alive */
+	d->hub_heard = 0;
+	d->hub_wait_at_ms = now_ms + HUB_STATUS_WAIT_MS;
 	outputs_connected(d->out, 1, now_ms);
 }
 
@@ -576,6 +580,7 @@ counterd_hub_status(struct counterd *d, const struct mqtt_ev *ev,
 	if (ev->len == 0) {
 		/* retained status cleared: as if never heard */
 		d->hub_online = -1;
+		d->hub_heard = 0;
 		d->hub_wait_at_ms = now_ms + HUB_STATUS_WAIT_MS;
 		return;
 	}
@@ -585,19 +590,21 @@ counterd_hub_status(struct counterd *d, const struct mqtt_ev *ev,
 		return;
 	}
 	d->hub_online = hs.online != 0;
+	d->hub_heard = 1;
 	d->hub_wait_at_ms = -1;
 	outputs_hub(d->out, d->hub_online, now_ms);
 	/* a hub that has just come (back) saw only our retained status: a
 	 * live one lets it measure our clock now, not a heartbeat later */
 	if (was != 1 && d->hub_online && !ev->retained)
 		counterd_publish_status(d, 1);
-	if (was == 0 && d->hub_online) {
-		log_info("hub online again: re-sending what awaits a receipt");
+	if (was != 1 && d->hub_online) {
+		/* back, or heard again after a silence: what it may have
+		 * missed goes now */
+		log_info(was == 0 ? "hub online again: re-sending what awaits "
+		    "a receipt" : "hub online");
 		d->resend_after = 0;
 		d->resend_ms = RESEND_MIN_MS;
-		d->resend_at_ms = now_ms;
-	} else if (was != d->hub_online && d->hub_online) {
-		log_info("hub online");
+		d->resend_at_ms = outbox_count(d->ob) ? now_ms : -1;
 	} else if (was != d->hub_online) {
 		log_warnx("hub offline: the desk shows \"not ready\"; presses "
 		    "are kept and re-sent when it is back");
@@ -610,8 +617,9 @@ static void
 counterd_hub_missing(struct counterd *d, int64_t now_ms)
 {
 	d->hub_wait_at_ms = -1;
-	if (d->hub_online >= 0)
+	if (d->hub_heard)
 		return;
+	d->hub_online = -1;
 	log_warnx("hub: no status on %s within %d s (is hubd running, on "
 	    "this broker?): the desk shows \"not ready\"", d->t_hub_status,
 	    HUB_STATUS_WAIT_MS / 1000);

@@ -30,6 +30,8 @@ lint_say(struct lint *l, const char *fmt, ...)
 	va_list ap;
 	int n = snprintf(msg, sizeof msg, "%s: ", l->c->file);
 
+	if (n < 0 || (size_t)n >= sizeof msg)	/* a very long path: cut */
+		n = (int)sizeof msg - 1;
 	va_start(ap, fmt);
 	vsnprintf(msg + n, sizeof msg - (size_t)n, fmt, ap);
 	va_end(ap);

@@ -599,15 +599,19 @@ void
 engine_commit(struct hub *h)
 {
 	int64_t want = 0;
+	int wrote;
 
 	engine_rewrite(h);
+	wrote = store_in_tx(h->store);
 	if (store_commit(h->store) < 0) {
 		/* without a commit no receipt: the boards send again */
 		engine_failed(h);
 		return;
 	}
 	engine_committed(h);
-	engine_store_health(h, 0);
+	/* only a commit that wrote something says the store is well */
+	if (wrote)
+		engine_store_health(h, 0);
 	/* keep ids reserved ahead, committed before they are used: at least
 	 * a whole turn's worth (hub.h) at the start of the next turn */
 	if (h->ids_reserved - h->next_id + 1 < HUB_MSGS_PER_TURN)

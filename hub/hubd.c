@@ -108,18 +108,14 @@ hubd_reload_outcome(struct hub *h, const char *error)
 	h->reload_refused = error != NULL;
 	snprintf(h->reload_error, sizeof h->reload_error, "%s",
 	    error ? error : "");
-	/* cut short, it must still be whole UTF-8 to go on the wire: drop
-	 * a last character whose bytes did not all fit */
+	/* it goes on the wire: whole UTF-8 without control characters,
+	 * whatever bytes the file held (an error may quote them) */
 	n = strlen(h->reload_error);
-	if (error && n < strlen(error)) {
-		size_t k = n;
-
-		while (k > 0 && ((unsigned char)h->reload_error[k - 1] & 0xc0) ==
-		    0x80)
-			k--;
-		if (k > 0 && ((unsigned char)h->reload_error[k - 1] & 0x80))
-			h->reload_error[k - 1] = '\0';
-	}
+	if (!proto_text_valid(h->reload_error, n))
+		for (size_t i = 0; i < n; i++)
+			if ((unsigned char)h->reload_error[i] >= 0x80 ||
+			    (unsigned char)h->reload_error[i] < 0x20)
+				h->reload_error[i] = '?';
 	if ((was || error) && mqtt_is_connected(h->mqtt))
 		outbox_hub_status(h, 1);
 }

@@ -223,12 +223,12 @@ incident_page_informed(struct incident *inc, struct incident_ctx *cx)
 		struct incident_person *p = incident_person_get(inc,
 		    c->people[ppl.idx[i]].id);
 
-		if (!p)
+		/* one already called by the step's targets is a responder,
+		 * not merely informed */
+		if (!p || (p->flags & (INC_P_ACKED | INC_P_DECLINED |
+		    INC_P_PAGED)) || p->paged_ms == cx->now_ms)
 			continue;
 		p->flags |= INC_P_INFORMED;
-		if ((p->flags & (INC_P_ACKED | INC_P_DECLINED | INC_P_PAGED)) ||
-		    p->paged_ms == cx->now_ms)
-			continue;
 		incident_page(inc, cx, p, "informed");
 		n++;
 	}
@@ -313,8 +313,9 @@ incident_potential(const struct incident *inc)
 	for (unsigned i = 0; i < inc->npeople; i++) {
 		unsigned fl = inc->people[i].flags;
 
+		/* the informed are told, not counted on to come */
 		n += (fl & INC_P_ACKED) || ((fl & INC_P_PAGED) &&
-		    !(fl & INC_P_DECLINED));
+		    !(fl & (INC_P_DECLINED | INC_P_INFORMED)));
 	}
 	return n;
 }
@@ -377,8 +378,9 @@ incident_ladder_run(struct incident *inc, struct incident_ctx *cx,
 			/* a step that cannot bring enough responders does
 			 * not make the rest wait its whole wait */
 			if (incident_potential(inc) >= inc->needed ||
-			    incident_ladder_at_end(inc, cx))
-				break;
+			    inc->step >= conf_policy_for(cx->conf,
+			    inc->kind)->nsteps)
+				break;	/* not into a new round: its wait first */
 			incident_act(cx, INC_ACT_NOTE, NULL, inc->step, "step %u "
 			    "cannot bring %u responders: the next step at once",
 			    inc->step, inc->needed);

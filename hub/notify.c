@@ -374,21 +374,34 @@ nt_prepare(void *arg, struct pollfd *pfd, unsigned max, int64_t *due_ms)
 	return used;
 }
 
+/* A job still to be tried: a maintenance message waiting for its retry,
+ * or the person's current page of the incident's step. */
+static int
+nt_current(struct notify *n, const struct nt_job *j)
+{
+	if (j->maint)
+		return j->state == NT_WAIT;
+	return j->live && engine_page_step(n->h, j->incident, j->pg.person) ==
+	    j->pg.step;
+}
+
 /* Retries that are due, and jobs whose page is over leave memory. */
 static void
 nt_sweep(struct notify *n, int64_t now)
 {
-	struct nt_job **pp = &n->jobs;
+	struct nt_job **pp;
 
-	while (*pp) {
-		struct nt_job *j = *pp;
-		int current = j->maint ? j->state == NT_WAIT : j->live &&
-		    engine_page_step(n->h, j->incident, j->pg.person) ==
-		    j->pg.step;
-
-		if (j->state == NT_WAIT && current && now >= j->due_ms)
+	/* attempts first: one that fails at once may raise a channel alert,
+	 * whose new jobs go to the head of the list — not while a link of
+	 * it is being cut */
+	for (struct nt_job *j = n->jobs; j; j = j->next)
+		if (j->state == NT_WAIT && now >= j->due_ms &&
+		    nt_current(n, j))
 			nt_attempt(n, j);
-		if (j->state == NT_RUNNING || current) {
+	for (pp = &n->jobs; *pp;) {
+		struct nt_job *j = *pp;
+
+		if (j->state == NT_RUNNING || nt_current(n, j)) {
 			pp = &j->next;
 			continue;
 		}

@@ -355,8 +355,14 @@ outbox_hub_status(struct hub *h, int online)
 	snprintf(hs.reload_error, sizeof hs.reload_error, "%s",
 	    h->reload_error);
 	outbox_topic(h, PROTO_TOPIC_HUB_STATUS, NULL, topic, sizeof topic);
-	if ((n = proto_encode_hub_status(&hs, buf, sizeof buf)) < 0)
-		return;
+	/* the status must go out whatever its health text holds */
+	if ((n = proto_encode_hub_status(&hs, buf, sizeof buf)) < 0) {
+		log_warnx("hub status: cannot encode its reload error; sent "
+		    "without it");
+		hs.reload_error[0] = '\0';
+		if ((n = proto_encode_hub_status(&hs, buf, sizeof buf)) < 0)
+			return;
+	}
 	/* straight to the broker: queued, an old "online" could land late */
 	if (mqtt_publish(h->mqtt, topic, buf, (size_t)n, 1, 1, NULL) < 0)
 		log_warnx("mqtt: hub status not sent");

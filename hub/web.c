@@ -310,8 +310,10 @@ web_page(struct web_ctx *x, unsigned status, int err, const char *msg_ja,
 		v.token = token;
 	}
 	/* while the person has not answered, the page keeps itself fresh
-	 * (someone else may have gone); not once they may be typing */
-	if (v.open && !err && !v.person_acked)
+	 * (someone else may have gone); not where they may be typing */
+	v.show_resolve = MHD_lookup_connection_value(x->c,
+	    MHD_GET_ARGUMENT_KIND, "resolve") != NULL;
+	if (v.open && !err && !v.person_acked && !v.show_resolve)
 		v.refresh_s = WEB_REFRESH_S;
 	web_page_incident(&b, &v);
 	x->w->pages++;

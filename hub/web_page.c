@@ -260,6 +260,13 @@ web_forms(struct wbuf *b, const struct web_view *v)
 	if (!v->person_on_scene)
 		web_button(b, "on_scene", "現場に着きました", "On scene");
 	wbuf_puts(b, "</form>\n");
+	/* before they answer, the page reloads itself: a note typed then
+	 * would be lost, so the resolve form is a page of its own */
+	if (!v->person_acked && !v->show_resolve && !v->msg_err) {
+		wbuf_puts(b, "<p><a href=\"?resolve=1\">解決を記録する…<span "
+		    "class=\"en\">Record the resolution…</span></a></p>\n");
+		return;
+	}
 	web_form_open(b, v);
 	/* nothing preselected: a default would skew the statistics */
 	wbuf_printf(b, "<input type=\"hidden\" name=\"action\" value=\"resolve\">"

@@ -62,6 +62,8 @@ struct web_view {
 	const char *note_typed;		/* a refused form's note, kept */
 	enum proto_category category_typed;	/* and its category */
 	int refresh_s;			/* reload every so often; 0: never */
+	int show_resolve;		/* the resolve form even before the
+					   person acknowledged (?resolve) */
 };
 
 /* The incident page (with v->msg_* as a banner when set). */

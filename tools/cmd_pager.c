@@ -520,8 +520,10 @@ pager_note_byte(struct pager *p, int k)
 {
 	int cont = (k & 0xc0) == 0x80;
 
-	if (cont ? p->note_full : proto_text_chars(p->line, p->len) >=
-	    PROTO_NOTE_CHARS || p->len + 5 > sizeof p->line) {
+	/* the buffer's room first, for every byte: a run of stray
+	 * continuation bytes must not walk past it */
+	if (p->len + 5 > sizeof p->line || (cont ? p->note_full :
+	    proto_text_chars(p->line, p->len) >= PROTO_NOTE_CHARS)) {
 		if (!cont && !p->note_full)
 			printf("\a");	/* at the limit: a bell, once */
 		p->note_full = 1;

@@ -370,10 +370,13 @@ db_extra_read(struct db *db, int64_t from, int64_t to, struct db_extra *x)
 	    " ORDER BY incident", lo, hi, 0, 0)) ||
 	    db_each(st, db_extra_esc, x) != 0)
 		return -1;
-	/* acks before the period's start cannot be for its incidents */
-	if (!(st = db_prepare_4(db, "SELECT incident, at, id, person FROM acks"
-	    " WHERE incident BETWEEN ?1 AND ?2 AND at >= ?3"
-	    " ORDER BY incident, at", lo, hi, from, 0)))
+	/* acks before the period's start cannot be for its incidents; one
+	 * row per person (their first ack), so that the full response
+	 * counts people, not a person acknowledging twice */
+	if (!(st = db_prepare_4(db, "SELECT incident, min(at), min(id), person"
+	    " FROM acks WHERE incident BETWEEN ?1 AND ?2 AND at >= ?3"
+	    " GROUP BY incident, person ORDER BY incident, 2, 3", lo, hi, from,
+	    0)))
 		return -1;
 	return db_each(st, db_extra_first, x) != 0 ? -1 : 0;
 }
@@ -527,8 +530,10 @@ db_incident_acks(struct db *db, int64_t incident, int needed, char *buf,
 
 	buf[0] = '\0';
 	*full_at = 0;
-	if (sqlite3_prepare_v2(db->h, "SELECT person, at FROM acks WHERE"
-	    " incident = ? ORDER BY at, id", -1, &st, NULL) != SQLITE_OK)
+	/* each person once, at their first acknowledgement */
+	if (sqlite3_prepare_v2(db->h, "SELECT person, min(at) FROM acks WHERE"
+	    " incident = ? GROUP BY person ORDER BY 2, min(id)", -1, &st,
+	    NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_int64(st, 1, incident);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

@@ -42,7 +42,8 @@ struct db_filter {
 					 * resolved are left empty */
 };
 
-#define DB_ACKS_KEPT	4	/* acks per incident read for a report */
+#define DB_ACKS_KEPT	PROTO_LIST_MAX	/* acknowledgers per incident read
+					   for a report: needed is at most 8 */
 
 struct db_incident {
 	int64_t id;

@@ -324,6 +324,24 @@ test_no_hub_status_not_ready(void **state)
 	assert_true(h_wait_file(h, "c1.sock.outputs", "desk 0 pattern=idle", 5000));
 }
 
+/* The broker restarts with no hub status (no persistence, the hub not
+ * back): a board that knew the hub online must not go on looking alive. */
+static void
+test_broker_back_without_hub_not_ready(void **state)
+{
+	struct harness *h = *state;
+
+	assert_true(fx_counter_start(h, "c1") > 0);
+	assert_true(h_wait_file(h, "c1.sock.outputs", "desk 0 pattern=idle", 5000));
+	h->retain_topic[0] = '\0';	/* the hub does not come back */
+	h_broker_stop(h);
+	assert_true(h_wait_file(h, "c1.sock.outputs", "desk 1 pattern=offline", 10000));
+	assert_int_equal(h_broker_start(h), 0);
+	assert_true(h_wait_file(h, "c1.sock.outputs", "desk 1 pattern=notready",
+	    15000));
+	assert_true(h_wait_log(h, "counterd", "hub: no status on", 1000));
+}
+
 /* A press waiting for the broker: the board tries to reconnect at most a
  * second apart however long the outage, so the press goes out soon after
  * the broker is back (with nothing waiting the back-off grows to 5 s). */
@@ -396,6 +414,7 @@ main(void)
 		T(test_hub_offline_desk_not_ready),
 		T(test_no_hub_status_not_ready),
 		T(test_press_waiting_keeps_reconnects_short),
+		T(test_broker_back_without_hub_not_ready),
 	};
 #undef T
 

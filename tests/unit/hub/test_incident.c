@@ -573,6 +573,41 @@ test_informed_not_stood_down(void **state)
 	assert_int_equal(f->inc.state, PROTO_IST_ACKNOWLEDGED);
 }
 
+/* More responders needed than the whole ladder names: its steps are
+ * paged at once, but the repeats wait their turn (not every round used
+ * up at the press); and the informed are not counted on to come. */
+static void
+test_short_ladder_keeps_its_rounds(void **state)
+{
+	struct fx *f = *state;
+
+	conf_free(f->c);
+	f->c = ht_conf("site = \"b1\";\ntimezone = \"Asia/Tokyo\";\n"
+	    "fallback = [\"person:boss\"];\n" HT_PEOPLE HT_SHIFTS
+	    "policies = (\n"
+	    " { kind = \"help\"; min_responders = 4; repeat = 2; steps = (\n"
+	    "   { targets = [\"supervisor\"]; wait_s = 30; },\n"
+	    "   { targets = [\"backup\"]; wait_s = 30; } ); },\n"
+	    " { kind = \"emergency\"; min_responders = 2; steps = (\n"
+	    "   { targets = [\"supervisor\"]; informed = [\"role:security\"];"
+	    " wait_s = 30; },\n"
+	    "   { targets = [\"backup\"]; wait_s = 30; } ); } );\n");
+	fx_press(f, 0, "c03", PROTO_KIND_HELP, 1, 0);
+	assert_string_equal(fx_acts(f),
+	    "note; page sato 1; note; page tanaka 2; state");
+	assert_int_equal(f->inc.round, 0);
+	assert_false(f->inc.flags & INC_F_EXHAUSTED);
+	fx_timer(f);				/* round 2, in its time */
+	assert_int_equal(f->inc.round, 1);
+	assert_false(f->inc.flags & INC_F_EXHAUSTED);
+
+	/* security is informed, not a responder: the backup at once */
+	memset(&f->inc, 0, sizeof f->inc);
+	fx_press(f, 0, "c03", PROTO_KIND_EMERGENCY, 2, 0);
+	assert_string_equal(fx_acts(f), "note; page sato 1; page ito 1; note; "
+	    "page tanaka 2; state");
+}
+
 int
 main(void)
 {
@@ -582,6 +617,7 @@ main(void)
 		T(test_ladder_repeats_then_never_stops),
 		T(test_ladder_across_hand_over),
 		T(test_informed_not_stood_down),
+		T(test_short_ladder_keeps_its_rounds),
 		T(test_ack_stops_paging),
 		T(test_two_responders),
 		T(test_decline_moves_on_at_once),

@@ -56,6 +56,7 @@ view(void)
 	v.nonce = "nnnnnnnnnnnnnnnnnnnnnn";
 	v.token = "tok\"en";
 	v.issued_s = 1795000000;
+	v.show_resolve = 1;	/* ?resolve: the form, before an answer */
 	return v;
 }
 
@@ -93,6 +94,16 @@ test_incident_page(void **state)
 	assert_null(strstr(b.p, "href=\"h"));
 	assert_null(strstr(b.p, "http-equiv"));
 	wbuf_free(&b);
+
+	/* before an answer, on the page that reloads itself: the resolve
+	 * form is a page of its own, so a note is never typed there */
+	v.show_resolve = 0;
+	web_page_incident(&b, &v);
+	assert_non_null(strstr(b.p, "<a href=\"?resolve=1\">"));
+	assert_null(strstr(b.p, "<textarea"));
+	assert_non_null(strstr(b.p, "value=\"ack\""));
+	wbuf_free(&b);
+	v.show_resolve = 1;
 
 	/* reloading itself while open; a refused form with what was typed */
 	v.refresh_s = 20;
