@@ -339,6 +339,7 @@ test_resolve_form_keeps_what_was_typed(void **state)
 	assert_null(strstr(r.body, "since the press"));
 	assert_null(strstr(r.body, "呼出中"));
 	assert_null(strstr(r.body, "http-equiv"));
+	http_free(&r);
 	{
 		char *out;
 
