@@ -134,6 +134,12 @@ test_across_the_switch(void **state)
 		fail_msg("step 2 paged %lld ms after the press, its wait is %lld"
 		    " ms", (long long)p2.elapsed_ms, (long long)wait_ms);
 
+	/* r2 came on duty at the switch: paged with step 2 of the first
+	 * call too (the supervisor on duty since the press) */
+	assert_int_equal(fx_next_page(h, "r2", &p3, 5000), 0);
+	assert_string_equal(p3.incident, p1.incident);
+	assert_int_equal(p3.step, 2);
+
 	/* after: r2, by the new offset's wall clock */
 	sleep_until_wall(sw + 1000);
 	press(h, "c2", 2);

@@ -15,6 +15,7 @@ Pages are printed after a line "=== <name>". The audit prints one line
 CONTRAST ...". Exit status 0, or 1 with the reason on stderr (a low
 contrast is a failure)."""
 import os
+import socket
 import sys
 
 from selenium import webdriver
@@ -77,6 +78,17 @@ def off_the_time_shim():
         os.execve(sys.executable, [sys.executable] + sys.argv, env)
 
 
+def loopback_by_address():
+    """Selenium reaches chromedriver at "localhost", which a bare machine
+    (no /etc/hosts) cannot resolve; the tests name loopback by address."""
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, *args, **kw):
+        return real("127.0.0.1" if host == "localhost" else host, *args,
+                    **kw)
+    socket.getaddrinfo = getaddrinfo
+
+
 def browser(exe, profile):
     opts = webdriver.ChromeOptions()
     opts.binary_location = exe
@@ -85,6 +97,8 @@ def browser(exe, profile):
               "--disable-background-networking",
               "--disable-component-update", "--disable-sync",
               "--window-size=390,844",          # a phone
+              "--remote-debugging-pipe",        # no DevTools port: a bare
+                                                # machine resolves no localhost
               "--user-data-dir=" + profile):
         opts.add_argument(a)
     d = webdriver.Chrome(service=Service(CHROMEDRIVER, log_path=os.devnull),
@@ -128,6 +142,7 @@ def audit(d):
 
 def main():
     off_the_time_shim()
+    loopback_by_address()
     if len(sys.argv) != 5 or sys.argv[3] not in ("ack", "open"):
         sys.exit(__doc__)
     exe, profile, mode, url = sys.argv[1:]

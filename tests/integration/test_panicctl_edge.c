@@ -285,8 +285,8 @@ test_open_incidents(void **state)
 	    "timed_from,needed,responders,full_response_s,resolved_at,"
 	    "resolved_by,closed_at\r\n"));
 	assert_non_null(strstr(out, ",3番窓口,help,closed,1,10.0,sup,90.0,"
-	    "complaint,\"a, \"\"b\"\"\nc\",2026-"));
-	assert_non_null(strstr(out, ",reception,1,sup,10.0,2026-"));
+	    "complaint,\"a, \"\"b\"\"\nc\","));
+	assert_non_null(strstr(out, ",reception,1,sup,10.0,"));
 	free(out);
 }
 
