@@ -183,23 +183,32 @@ test_broker_outage_told_as_broker(void **state)
 	board_status(h, "c1", 0, 0);
 	board_status(h, "x2", 0, 0);
 
-	assert_int_equal(fx_next_maint(h, "fac", &mt, 10000), 0);
-	assert_int_equal(mt.type, PROTO_MAINT_ALERT);
-	assert_string_equal(mt.counter, "");
-	assert_string_equal(mt.channel, "broker");
-	assert_non_null(strstr(mt.reason, "the hub could not reach the broker"
-	    " for "));
+	/* the outage, told as the broker's (the hub may reconnect before
+	 * this test's observer does and so publish it unseen: its log is
+	 * the witness) */
+	assert_true(h_wait_log(h, "hubd", "broker: maintenance alert: the hub "
+	    "could not reach the broker for ", 10000));
 	assert_true(h_wait_log(h, "hubd", "counter c1: offline status soon "
 	    "after the broker came back", 5000));
 	board_status(h, "c1", 1, 30);		/* c1 is back */
 
-	/* x2 is not: told once its window is over, and only x2 */
-	assert_int_equal(fx_next_maint(h, "fac", &mt, 10000), 0);
-	assert_int_equal(mt.type, PROTO_MAINT_ALERT);
-	assert_string_equal(mt.counter, "x2");
-	assert_non_null(strstr(mt.reason, "not back within 4 s"));
+	/* x2 is not: told once its window is over, and only x2 — never c1 */
+	for (;;) {
+		assert_int_equal(fx_next_maint(h, "fac", &mt, 10000), 0);
+		assert_int_equal(mt.type, PROTO_MAINT_ALERT);
+		assert_string_not_equal(mt.counter, "c1");
+		if (mt.channel[0]) {
+			assert_string_equal(mt.channel, "broker");
+			assert_non_null(strstr(mt.reason, "the hub could not "
+			    "reach the broker for "));
+			continue;
+		}
+		assert_string_equal(mt.counter, "x2");
+		assert_non_null(strstr(mt.reason, "not back within 4 s"));
+		break;
+	}
 	h_pump(h, 500);
-	assert_int_equal(h_count(h, MAINT), 2);
+	assert_true(h_count(h, MAINT) <= 2);
 	assert_int_equal(h_sql_int(h, "hub.db", "SELECT count(*) FROM"
 	    " counter_status WHERE counter = 'c1' AND state = 'offline'"), 0);
 	assert_int_equal(h_count(h, PAGES), 0);
