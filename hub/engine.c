@@ -524,25 +524,16 @@ engine_rewrite(struct hub *h)
 void
 engine_store_health(struct hub *h, int failing)
 {
-	struct proto_maint mt;
-
 	if (h->store_failing == failing)
 		return;
 	h->store_failing = failing;
 	if (mqtt_is_connected(h->mqtt))
 		outbox_hub_status(h, 1);
-	memset(&mt, 0, sizeof mt);
-	mt.type = failing ? PROTO_MAINT_ALERT : PROTO_MAINT_NOTICE;
-	snprintf(mt.channel, sizeof mt.channel, "store");
-	snprintf(mt.label, sizeof mt.label, "hub database");
-	snprintf(mt.reason, sizeof mt.reason, "%s", failing ?
+	outbox_maint_channel(h, failing ? PROTO_MAINT_ALERT : PROTO_MAINT_NOTICE,
+	    "store", "hub database", failing ?
 	    "the hub cannot write its database (a full or failing disk?): "
 	    "calls are still paged, but not recorded until it can" :
 	    "the hub writes its database again; what it held is recorded");
-	mt.at_ms = clock_wall_ms();
-	log_warnx("store: maintenance %s: %s", failing ? "alert" : "notice",
-	    mt.reason);
-	outbox_maint(h, &mt);
 }
 
 /* The commit failed and rolled back: nothing of this turn is stored. The

@@ -249,6 +249,11 @@ void outbox_feedback(struct hub *h, const char *counter,
 void outbox_incident(struct hub *h, const struct incident *inc);
 void outbox_incident_clear(struct hub *h, int64_t id);
 void outbox_maint(struct hub *h, const struct proto_maint *mt);
+/* A maintenance message about the hub's own channel (a reserved name —
+ * "broker", "store" — or a notification channel), stamped now, logged
+ * as "<channel>: maintenance alert: <reason>" and sent. */
+void outbox_maint_channel(struct hub *h, enum proto_maint_type type,
+    const char *channel, const char *label, const char *reason);
 void outbox_hub_status(struct hub *h, int online);
 /* Label and "floor, zone, place" of a counter (PROTO_TEXT_MAX bytes
  * each), for pages; an unconfigured counter is named by its id. */

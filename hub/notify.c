@@ -266,6 +266,17 @@ nt_fill(const struct hub *h, const struct proto_page *pg,
 	snprintf(out->ack_url, sizeof out->ack_url, "%s", pg->ack_url);
 }
 
+/* Put j on channel (by name: a reload may renumber), in the list, and
+ * start its first attempt. */
+static void
+nt_start(struct notify *n, struct nt_job *j, const char *channel)
+{
+	snprintf(j->channel, sizeof j->channel, "%s", channel);
+	j->next = n->jobs;
+	n->jobs = j;
+	nt_attempt(n, j);
+}
+
 void
 notify_page(struct hub *h, const struct proto_page *pg, const char *person)
 {
@@ -294,12 +305,8 @@ notify_page(struct hub *h, const struct proto_page *pg, const char *person)
 		}
 		nt_fill(h, pg, p, cn->to, &j->pg);
 		j->incident = incident;
-		snprintf(j->channel, sizeof j->channel, "%s",
-		    h->conf->channels[cn->channel].name);
 		j->live = 1;
-		j->next = n->jobs;
-		n->jobs = j;
-		nt_attempt(n, j);
+		nt_start(n, j, h->conf->channels[cn->channel].name);
 	}
 }
 
@@ -329,12 +336,8 @@ notify_maint(struct hub *h, const char *person, const struct proto_maint *mt)
 		snprintf(j->pg.to, sizeof j->pg.to, "%s", cn->to);
 		j->pg.maint = mt->type == PROTO_MAINT_ALERT ? 1 : 2;
 		snprintf(j->pg.reason, sizeof j->pg.reason, "%s", mt->reason);
-		snprintf(j->channel, sizeof j->channel, "%s",
-		    h->conf->channels[cn->channel].name);
 		j->maint = 1;
-		j->next = n->jobs;
-		n->jobs = j;
-		nt_attempt(n, j);
+		nt_start(n, j, h->conf->channels[cn->channel].name);
 	}
 }
 

@@ -336,6 +336,23 @@ outbox_maint(struct hub *h, const struct proto_maint *mt)
 }
 
 void
+outbox_maint_channel(struct hub *h, enum proto_maint_type type,
+    const char *channel, const char *label, const char *reason)
+{
+	struct proto_maint mt;
+
+	memset(&mt, 0, sizeof mt);
+	mt.type = type;
+	snprintf(mt.channel, sizeof mt.channel, "%s", channel);
+	snprintf(mt.label, sizeof mt.label, "%s", label);
+	snprintf(mt.reason, sizeof mt.reason, "%s", reason);
+	mt.at_ms = clock_wall_ms();
+	log_warnx("%s: maintenance %s: %s", channel, type == PROTO_MAINT_ALERT ?
+	    "alert" : "notice", mt.reason);
+	outbox_maint(h, &mt);
+}
+
+void
 outbox_hub_status(struct hub *h, int online)
 {
 	struct proto_hub_status hs;

@@ -113,22 +113,15 @@ supervise_notify(struct hub *h, const char *counter,
 static void
 supervise_broker_outage(struct hub *h, int64_t ms, int64_t lost_wall_ms)
 {
-	struct proto_maint mt;
-	char since[CLOCK_ISO_LEN];
+	char since[CLOCK_ISO_LEN], label[PROTO_TEXT_MAX], reason[PROTO_TEXT_MAX];
 
-	memset(&mt, 0, sizeof mt);
-	mt.type = PROTO_MAINT_ALERT;
-	snprintf(mt.channel, sizeof mt.channel, "broker");
-	snprintf(mt.label, sizeof mt.label, "MQTT broker %.200s:%d",
+	snprintf(label, sizeof label, "MQTT broker %.200s:%d",
 	    h->conf->broker.host, h->conf->broker.port);
 	clock_iso_format(lost_wall_ms, since);
-	snprintf(mt.reason, sizeof mt.reason, "the hub could not reach the "
-	    "broker for %lld s (from %s): no page went out and no press came "
-	    "in meanwhile; the boards kept theirs", (long long)(ms / 1000),
-	    since);
-	mt.at_ms = clock_wall_ms();
-	log_warnx("broker: maintenance alert: %s", mt.reason);
-	outbox_maint(h, &mt);
+	snprintf(reason, sizeof reason, "the hub could not reach the broker for "
+	    "%lld s (from %s): no page went out and no press came in "
+	    "meanwhile; the boards kept theirs", (long long)(ms / 1000), since);
+	outbox_maint_channel(h, PROTO_MAINT_ALERT, "broker", label, reason);
 }
 
 /* Record a transition, and tell facilities if it crosses up or down. */

@@ -676,6 +676,16 @@ report_free(struct report *r)
 	stats_free(&r->total.full);
 }
 
+/* A db_ read's outcome: 0 read, -1 (said why) a database error, else a
+ * callback's own error (already said). Returns 0 or -1. */
+static int
+report_read(struct report *r, int rc)
+{
+	if (rc == -1)
+		ctl_err(&r->x, "database: %s", db_errmsg(r->x.db));
+	return rc == 0 ? 0 : -1;
+}
+
 static int
 report_by_parse(const char *s)
 {
@@ -770,26 +780,12 @@ cmd_report(int argc, char **argv)
 		goto out;
 	}
 	f.drills = r.drills;	/* report_row counts those left out */
-	switch (r.by == BY_PERSON ? db_person_pages(r.x.db, &f,
-	    report_person_pages, &r) : 0) {
-	case 0:
-		break;
-	case -1:
-		ctl_err(&r.x, "database: %s", db_errmsg(r.x.db));
-		/* fall through */
-	default:
+	if (report_read(&r, r.by == BY_PERSON ? db_person_pages(r.x.db, &f,
+	    report_person_pages, &r) : 0) < 0)
 		goto out;
-	}
 	f.drills = 1;
-	switch (db_incidents(r.x.db, &f, report_row, &r)) {
-	case 0:
-		break;
-	case -1:
-		ctl_err(&r.x, "database: %s", db_errmsg(r.x.db));
-		/* fall through */
-	default:
+	if (report_read(&r, db_incidents(r.x.db, &f, report_row, &r)) < 0)
 		goto out;
-	}
 	rc = report_print(&r) < 0 ? CTL_FAIL : CTL_OK;
 out:
 	report_free(&r);
