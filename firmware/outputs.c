@@ -21,19 +21,19 @@ static const struct {
 	const char *name, *desc;
 	int on_ms, off_ms, flashes;
 } patterns[PAT_COUNT] = {
-	[PAT_IDLE] = { "idle", "idle", 0, 1 },
-	[PAT_SENT] = { "sent", "sent, not yet confirmed", 125, 125 },
-	[PAT_RECEIVED] = { "received", "received, paging", 500, 500 },
-	[PAT_ACK] = { "ack", "acknowledged", 1, 0 },
-	[PAT_ON_SCENE] = { "onscene", "responder on scene", 1800, 200 },
-	[PAT_OFFLINE] = { "offline", "no connection to the hub", 100, 1900 },
+	[PAT_IDLE] = { "idle", "idle", 0, 1, 1 },
+	[PAT_SENT] = { "sent", "sent, not yet confirmed", 125, 125, 1 },
+	[PAT_RECEIVED] = { "received", "received, paging", 500, 500, 1 },
+	[PAT_ACK] = { "ack", "acknowledged", 1, 0, 1 },
+	[PAT_ON_SCENE] = { "onscene", "responder on scene", 1800, 200, 1 },
+	[PAT_OFFLINE] = { "offline", "no connection to the hub", 100, 1900, 1 },
 	[PAT_NOT_READY] = { "notready", "system not ready: the hub is offline",
 	    100, 1700, 2 },
-	[PAT_FAULT] = { "fault", "button stuck", 1500, 1500 },
-	[PAT_OFF] = { "off", "off", 0, 1 },
-	[PAT_ON] = { "on", "event unconfirmed", 1, 0 },
-	[PAT_HOLD] = { "hold", "emergency open", 1, 0 },
-	[PAT_PULSE] = { "pulse", "emergency raised", 1, 0 },
+	[PAT_FAULT] = { "fault", "button stuck", 1500, 1500, 1 },
+	[PAT_OFF] = { "off", "off", 0, 1, 1 },
+	[PAT_ON] = { "on", "event unconfirmed", 1, 0, 1 },
+	[PAT_HOLD] = { "hold", "emergency open", 1, 0, 1 },
+	[PAT_PULSE] = { "pulse", "emergency raised", 1, 0, 1 },
 };
 
 struct outputs_watch {

@@ -77,10 +77,9 @@ static const char *const store_migrations[] = {
 	/* 5: the board's clock against the hub's when the press came (from
 	 * its last live status): whether pressed_at can be trusted, and so
 	 * the wait between the press and the hub (docs/HUB.md); and who
-	 * resolved it. */
-	"ALTER TABLE incidents ADD COLUMN board_offset_ms INTEGER;"
-	/* and who resolved it ("" at the counter): the record says who */
-	"ALTER TABLE incidents ADD COLUMN resolved_by TEXT;",
+	 * resolved it ("" at the counter). */
+	("ALTER TABLE incidents ADD COLUMN board_offset_ms INTEGER;"
+	" ALTER TABLE incidents ADD COLUMN resolved_by TEXT;"),
 };
 
 _Static_assert(sizeof store_migrations / sizeof *store_migrations ==
